@@ -1,0 +1,118 @@
+package io.bopsweep.cli;
+
+import io.bopsweep.sweep.CostEstimate;
+import io.bopsweep.sweep.Grid;
+import io.bopsweep.sweep.SpecParser;
+import io.bopsweep.sweep.SweepSpec;
+import io.bopsweep.sweep.Trial;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code bopsweep plan SPEC}: the expanded trials, their count and what they will cost. Runs nothing. */
+@Command(name = "plan", description = "Validate a sweep spec, list its trials and estimate its cost.")
+final class PlanCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(paramLabel = "SPEC", description = "sweep spec (YAML)")
+  Path specFile;
+
+  @Option(names = "--throughput", paramLabel = "IMAGES_PER_SEC",
+      description = "training images per second per trial to assume, instead of measuring a probe here")
+  Double throughput;
+
+  @Option(names = "--no-probe", description = "skip the time estimate (no measurement)")
+  boolean noProbe;
+
+  @Option(names = "--parallel", paramLabel = "N", defaultValue = "0",
+      description = "trials running at once (default: this machine's cores)")
+  int parallel;
+
+  @Option(names = "--limit", paramLabel = "N", defaultValue = "50", description = "list at most N trials (default: 50)")
+  int limit;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    SweepSpec sweep = SpecParser.parse(specFile);
+    List<Trial> trials = Grid.expand(sweep);
+    List<String> axes = new ArrayList<>(sweep.grid().keySet());
+    Set<String> pointKeys = new LinkedHashSet<>();
+    sweep.points().forEach(p -> pointKeys.addAll(p.keySet()));
+    List<String> columns = new ArrayList<>(pointKeys);
+    columns.addAll(axes);
+    columns.add("seed");
+    out.printf("sweep %s (%s)%s%n", sweep.name(), sweep.source(),
+        sweep.description().isBlank() ? "" : ": " + sweep.description().strip().lines().findFirst().orElse(""));
+    List<List<String>> rows = new ArrayList<>();
+    List<String> header = new ArrayList<>(List.of("#", "trial_id"));
+    header.addAll(columns);
+    header.add("epochs");
+    rows.add(header);
+    for (int i = 0; i < trials.size() && i < limit; i++) {
+      Trial t = trials.get(i);
+      Map<String, Object> cfg = t.config().toMap();
+      List<String> row = new ArrayList<>(List.of(String.valueOf(i + 1), t.id()));
+      for (String c : columns) {
+        row.add(String.valueOf(cfg.get(c)));
+      }
+      row.add(String.valueOf(t.config().epochs()));
+      rows.add(row);
+    }
+    Table.print(out, rows);
+    if (trials.size() > limit) {
+      out.printf("... %d more%n", trials.size() - limit);
+    }
+    double flops = CostEstimate.totalFlops(trials);
+    long epochs = trials.stream().mapToLong(t -> t.config().epochs()).sum();
+    out.printf("%d trials (%d points x %d grid combinations x %d seeds), %,d epochs, %.3g PFLOP%n", trials.size(),
+        sweep.points().size(), trials.size() / Math.max(1, sweep.points().size() * sweep.seeds().size()),
+        sweep.seeds().size(), epochs, flops / 1e15);
+    if (noProbe) {
+      return 0;
+    }
+    int slots = parallel > 0 ? parallel : Runtime.getRuntime().availableProcessors();
+    Map<String, Double> speed = new LinkedHashMap<>();
+    double seconds = 0;
+    for (Trial t : trials) {
+      String key = CostEstimate.speedKey(t.config());
+      double ips = throughput != null ? throughput
+          : speed.computeIfAbsent(key, k -> CostEstimate.probe(t.config(), Math.max(1, Runtime.getRuntime().availableProcessors() / slots)));
+      CostEstimate.Work w = CostEstimate.work(t.config());
+      // evaluation runs forward only: about a third of a training step per image
+      seconds += t.config().epochs() * (w.trainImages() + w.evalImages() / 3.0) / ips;
+    }
+    if (throughput == null) {
+      speed.forEach((k, v) -> out.printf("probe %s: %,.0f training images/s per trial%n", k, v));
+    }
+    out.printf("estimated time: %s of training, about %s with %d trials at once%s%n", human(seconds),
+        human(seconds / Math.min(slots, trials.size())), Math.min(slots, trials.size()),
+        throughput != null ? " (at the given throughput)" : " (measured here)");
+    if (sweep.needsCluster()) {
+      out.println("note: this spec is marked needs_cluster: true; run it with spark-submit on a GPU cluster");
+    }
+    return 0;
+  }
+
+  static String human(double seconds) {
+    long s = Math.round(seconds);
+    if (s >= 86400) {
+      return String.format("%.1f days", s / 86400.0);
+    }
+    if (s >= 3600) {
+      return String.format("%dh%02dm", s / 3600, (s % 3600) / 60);
+    }
+    return String.format("%dm%02ds", s / 60, s % 60);
+  }
+}

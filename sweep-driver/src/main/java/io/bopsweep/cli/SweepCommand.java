@@ -1,0 +1,127 @@
+package io.bopsweep.cli;
+
+import io.bopsweep.sweep.Grid;
+import io.bopsweep.sweep.Progress;
+import io.bopsweep.sweep.ResultStore;
+import io.bopsweep.sweep.SpecParser;
+import io.bopsweep.sweep.SweepRunner;
+import io.bopsweep.sweep.SweepSpec;
+import io.bopsweep.sweep.Trial;
+import io.bopsweep.sweep.TrialTask;
+import io.bopsweep.trainer.config.Choices.Dataset;
+import io.bopsweep.trainer.data.DataCache;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code bopsweep sweep SPEC}: runs the trials of a spec that are not done yet, one Spark task
+ * each. Local mode unless a master is given here or by spark-submit.
+ */
+@Command(name = "sweep", description = "Run a sweep spec on Spark (local mode unless --master or spark-submit says otherwise).")
+final class SweepCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(paramLabel = "SPEC", description = "sweep spec (YAML), e.g. conf/sweeps/quickstart.yaml")
+  Path specFile;
+
+  @Option(names = "--results", paramLabel = "DIR_OR_URI",
+      description = "results store: local path or Hadoop URI (default: spark.bopsweep.results, else results/)")
+  String results;
+
+  @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: spark.master, else local)")
+  String master;
+
+  @Option(names = "--threads-per-trial", paramLabel = "N",
+      description = "libtorch threads per trial, also spark.task.cpus (default: spark.bopsweep.threadsPerTrial, else 1)")
+  Integer threadsPerTrial;
+
+  @Option(names = "--data-dir", paramLabel = "DIR", description = "dataset cache on every machine (default: $BOPSWEEP_DATA or ~/.cache/bopsweep/data)")
+  String dataDir;
+
+  @Option(names = "--data-source", paramLabel = "NAME=PATH_OR_URI",
+      description = "where executors fetch a dataset they lack (path, URL, hdfs://, s3a://); repeatable")
+  Map<String, String> dataSources = new LinkedHashMap<>();
+
+  @Option(names = "--progress-interval", paramLabel = "SECONDS", defaultValue = "2", description = "how often progress is checked (default: 2)")
+  double progressInterval;
+
+  @Option(names = "--log-file", paramLabel = "FILE", description = "also append progress lines here (default: <results>/_logs/<sweep>.log for local results)")
+  Path logFile;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    SweepSpec sweep = SpecParser.parse(specFile);
+    List<Trial> trials = Grid.expand(sweep);
+    SparkConf conf = new SparkConf();
+    String resultsUri = results != null ? results : conf.get("spark.bopsweep.results", "results");
+    int threads = threadsPerTrial != null ? threadsPerTrial : conf.getInt("spark.bopsweep.threadsPerTrial", 1);
+    if (threads < 1) {
+      throw new BadInputException("--threads-per-trial: must be >= 1, got " + threads);
+    }
+    String dir = dataDir != null ? dataDir : conf.get("spark.bopsweep.dataDir", null);
+    Map<String, String> sources = new LinkedHashMap<>();
+    for (scala.Tuple2<String, String> kv : conf.getAllWithPrefix("spark.bopsweep.data.")) {
+      sources.put(kv._1(), kv._2());
+    }
+    sources.putAll(dataSources);
+    Set<Dataset> datasets = new LinkedHashSet<>();
+    trials.forEach(t -> datasets.add(t.config().dataset()));
+    for (String name : sources.keySet()) {
+      DataCommand.dataset(name);
+    }
+    // Fail on data that cannot be had before any Spark job starts.
+    DataCache cache = DataCache.resolve(dir);
+    for (Dataset d : datasets) {
+      cache.ensure(d, sources.get(d.id()));
+    }
+    if (sweep.needsCluster()) {
+      spec.commandLine().getErr().println("bopsweep: warning: " + sweep.name() + " is marked needs_cluster: true");
+    }
+
+    String resolvedMaster = master != null ? master : conf.get("spark.master", null);
+    SparkSession.Builder builder = SparkSession.builder().appName("bopsweep " + sweep.name())
+        .config("spark.speculation", "false")
+        .config("spark.task.cpus", String.valueOf(threads))
+        .config("spark.task.maxFailures", conf.get("spark.task.maxFailures", "4"));
+    if (resolvedMaster == null) {
+      int cores = Runtime.getRuntime().availableProcessors();
+      resolvedMaster = "local[" + Math.max(threads, cores) + ",4]";
+      builder.config("spark.ui.enabled", conf.get("spark.ui.enabled", "false"))
+          .config("spark.driver.host", conf.get("spark.driver.host", "127.0.0.1"))
+          .config("spark.driver.bindAddress", conf.get("spark.driver.bindAddress", "127.0.0.1"));
+    }
+    builder.master(resolvedMaster);
+    SparkSession spark = builder.getOrCreate();
+    try {
+      ResultStore store = ResultStore.openOrCreate(resultsUri, spark.sparkContext().hadoopConfiguration());
+      Path log = logFile;
+      if (log == null && !resultsUri.contains("://")) {
+        log = Path.of(resultsUri, "_logs", sweep.name() + ".log");
+      }
+      Progress progress = new Progress(store, out, log, (long) (progressInterval * 1000));
+      TrialTask.ExecutionSettings settings = new TrialTask.ExecutionSettings(threads, dir, sources, CodeVersion.get());
+      SweepRunner.Report report = SweepRunner.run(spark, sweep, trials, store, settings, out, progress);
+      if (log != null && Files.exists(log)) {
+        out.println("progress log: " + log);
+      }
+      return report.anyFailed() ? Main.EXIT_FAILED : 0;
+    } finally {
+      spark.stop();
+    }
+  }
+}

@@ -1,0 +1,99 @@
+package io.bopsweep.sweep;
+
+import ai.djl.ndarray.NDManager;
+import io.bopsweep.trainer.config.Choices.Dataset;
+import io.bopsweep.trainer.config.TrialConfig;
+import io.bopsweep.trainer.data.ImageSet;
+import io.bopsweep.trainer.data.Splits;
+import io.bopsweep.trainer.model.Models;
+import io.bopsweep.trainer.train.TorchRuntime;
+import io.bopsweep.trainer.train.TrialOutcome;
+import io.bopsweep.trainer.train.TrialRunner;
+import io.bopsweep.trainer.train.TrialStatus;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/** How much a sweep costs: multiply-adds from the models, time from a measured probe or a given throughput. */
+public final class CostEstimate {
+  private CostEstimate() {}
+
+  /** Images per epoch a trial trains on and evaluates. */
+  public record Work(long trainImages, long evalImages, long macsPerImage) {
+    /** Forward plus the two backward products of every linear and conv layer, x2 for multiply-add. */
+    public double flopsPerEpoch() {
+      return 6.0 * macsPerImage * trainImages + 2.0 * macsPerImage * evalImages;
+    }
+  }
+
+  public static Work work(TrialConfig cfg) {
+    long train = cfg.dataset() == Dataset.CIFAR10 ? 50_000 : 60_000;
+    long test = 10_000;
+    train -= cfg.validationSplit();
+    long val = cfg.validationSplit();
+    if (cfg.trainLimit() > 0) {
+      train = Math.min(train, cfg.trainLimit());
+    }
+    if (cfg.testLimit() > 0) {
+      test = Math.min(test, cfg.testLimit());
+    }
+    train = train / cfg.batchSize() * cfg.batchSize();
+    return new Work(train, test + val, macs(cfg));
+  }
+
+  private static final Map<String, Long> MACS = new HashMap<>();
+
+  static synchronized long macs(TrialConfig cfg) {
+    String key = cfg.dataset() + "/" + cfg.model() + "/" + cfg.width() + "/" + cfg.padding();
+    return MACS.computeIfAbsent(key, k -> {
+      TorchRuntime.enter(0);
+      try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+        return Models.build(cfg.with("optimizer", "bop"), cfg.dataset().channels(), cfg.dataset().imageSize(), m)
+            .macsPerSample();
+      }
+    });
+  }
+
+  /** Training images per second on this machine for a config's model and batch, from a few steps on random data. */
+  public static double probe(TrialConfig cfg, int threads) {
+    int batch = cfg.batchSize();
+    TrialConfig probe = cfg.with(Map.of("epochs", 2, "train_limit", 0, "test_limit", 0, "validation_split", 0,
+        "gamma_schedule", "constant", "lr_schedule", "constant", "eval_latent", false));
+    int steps = 4;
+    ImageSet train = random(batch * steps, cfg.dataset(), 1);
+    ImageSet test = random(batch, cfg.dataset(), 2);
+    TrialOutcome o = TrialRunner.run(probe, new Splits("probe", train, test, null),
+        TrialRunner.Options.defaults().withDevice("cpu", threads));
+    if (o.status() != TrialStatus.DONE || o.epochs().size() < 2) {
+      return Double.NaN;
+    }
+    return o.epochs().get(1).samplesPerSec();
+  }
+
+  private static ImageSet random(int n, Dataset d, long seed) {
+    int per = d.channels() * d.imageSize() * d.imageSize();
+    byte[] px = new byte[n * per];
+    byte[] labels = new byte[n];
+    Random r = new Random(seed);
+    r.nextBytes(px);
+    for (int i = 0; i < n; i++) {
+      labels[i] = (byte) r.nextInt(10);
+    }
+    return new ImageSet(px, labels, d.channels(), d.imageSize(), d.imageSize());
+  }
+
+  /** A probe key: trials that share it train at the same speed. */
+  public static String speedKey(TrialConfig c) {
+    return String.join("/", c.dataset().id(), c.model().id(), String.valueOf(c.width()), c.padding().id(),
+        c.optimizer().id(), String.valueOf(c.batchSize()), c.latentDtype().id());
+  }
+
+  public static double totalFlops(List<Trial> trials) {
+    double total = 0;
+    for (Trial t : trials) {
+      total += work(t.config()).flopsPerEpoch() * t.config().epochs();
+    }
+    return total;
+  }
+}

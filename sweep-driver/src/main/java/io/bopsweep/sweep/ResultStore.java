@@ -1,0 +1,439 @@
+package io.bopsweep.sweep;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.bopsweep.trainer.config.Settings;
+import io.bopsweep.trainer.train.CheckpointStore;
+import io.bopsweep.trainer.train.EpochRecord;
+import io.bopsweep.trainer.train.TrialStatus;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.Serializable;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileAlreadyExistsException;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.PathFilter;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.example.data.simple.SimpleGroupFactory;
+import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.example.ExampleParquetWriter;
+import org.apache.parquet.hadoop.example.GroupReadSupport;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.hadoop.util.HadoopOutputFile;
+import org.apache.parquet.schema.MessageType;
+
+/**
+ * The results of sweeps under one directory (a local path or any Hadoop-compatible URI).
+ *
+ * <pre>
+ * STORE.json                         format marker and schema version
+ * epochs/TRIAL_ID.parquet            one file per trial: its epoch rows
+ * trials/TRIAL_ID.parquet            one file per trial: its summary row (the commit point)
+ * _checkpoints/TRIAL_ID/             epoch checkpoint and progress of a running trial
+ * _attempts/TRIAL_ID/N.json          one record per attempt that started
+ * _staging/                          files being written
+ * </pre>
+ *
+ * Contract, kept by every writer: a trial's files are written under _staging and renamed into
+ * place, epochs first and the trials row last, so a trial is visible (its trials row exists)
+ * only once all its epochs are; a killed attempt leaves at most an epochs file without a trials
+ * row, which readers ignore and the next attempt replaces; file names are the trial id, so no
+ * trial and epoch is ever stored twice. The analysis views read only trials that have a row in
+ * trials/.
+ */
+public final class ResultStore implements Serializable {
+  private static final long serialVersionUID = 1L;
+  static final String MARKER = "STORE.json";
+  static final String FORMAT = "bopsweep-results";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final PathFilter PARQUET = p -> p.getName().endsWith(".parquet");
+
+  private final String uri;
+  private transient Configuration conf;
+
+  private ResultStore(String uri) {
+    this.uri = uri.endsWith("/") ? uri.substring(0, uri.length() - 1) : uri;
+  }
+
+  public String uri() {
+    return uri;
+  }
+
+  /** Opens an existing store, or creates one where nothing (or an empty directory) is. */
+  public static ResultStore openOrCreate(String uri, Configuration conf) {
+    ResultStore store = new ResultStore(uri);
+    store.conf = conf;
+    try {
+      FileSystem fs = store.fs();
+      Path root = store.root();
+      if (fs.exists(root)) {
+        FileStatus st = fs.getFileStatus(root);
+        if (!st.isDirectory()) {
+          throw new StoreException(uri + ": is a file, not a results directory");
+        }
+        Path marker = new Path(root, MARKER);
+        if (fs.exists(marker)) {
+          store.checkMarker(fs, marker);
+          return store;
+        }
+        if (fs.listStatus(root).length > 0) {
+          throw new StoreException(uri + ": not a bopsweep results store (no " + MARKER + ") and not empty");
+        }
+      }
+      fs.mkdirs(root);
+      try (OutputStream out = fs.create(new Path(root, MARKER), false)) {
+        out.write(JSON.writeValueAsBytes(Map.of("format", FORMAT, "schema_version", ResultSchema.VERSION)));
+      } catch (FileAlreadyExistsException e) {
+        store.checkMarker(fs, new Path(root, MARKER));
+      }
+      return store;
+    } catch (IOException e) {
+      throw new StoreException(uri + ": cannot use as results directory (" + oneLine(e) + ")");
+    }
+  }
+
+  /** Opens an existing store for reading; refuses anything else. */
+  public static ResultStore open(String uri, Configuration conf) {
+    ResultStore store = new ResultStore(uri);
+    store.conf = conf;
+    try {
+      FileSystem fs = store.fs();
+      Path marker = new Path(store.root(), MARKER);
+      if (!fs.exists(store.root())) {
+        throw new StoreException(uri + ": no such results directory");
+      }
+      if (!fs.getFileStatus(store.root()).isDirectory()) {
+        throw new StoreException(uri + ": is a file, not a results directory");
+      }
+      if (!fs.exists(marker)) {
+        throw new StoreException(uri + ": not a bopsweep results store (no " + MARKER + ")");
+      }
+      store.checkMarker(fs, marker);
+      return store;
+    } catch (IOException e) {
+      throw new StoreException(uri + ": cannot read (" + oneLine(e) + ")");
+    }
+  }
+
+  private void checkMarker(FileSystem fs, Path marker) throws IOException {
+    Map<?, ?> m;
+    try (InputStream in = fs.open(marker)) {
+      m = JSON.readValue(in, Map.class);
+    } catch (JsonProcessingException e) {
+      throw new StoreException(marker + ": unreadable store marker");
+    }
+    if (!FORMAT.equals(m.get("format"))) {
+      throw new StoreException(marker + ": not a bopsweep results store");
+    }
+    Object v = m.get("schema_version");
+    if (!(v instanceof Integer i) || i != ResultSchema.VERSION) {
+      throw new StoreException(uri + ": written with result schema version " + v + ", this bopsweep reads version "
+          + ResultSchema.VERSION);
+    }
+  }
+
+  /** Re-attaches a Hadoop configuration after deserialization on an executor. */
+  public ResultStore withConf(Configuration c) {
+    ResultStore s = new ResultStore(uri);
+    s.conf = c;
+    return s;
+  }
+
+  Configuration conf() {
+    if (conf == null) {
+      conf = new Configuration();
+    }
+    return conf;
+  }
+
+  Path root() {
+    return new Path(URI.create(uri.contains("://") || uri.startsWith("file:") ? uri : new java.io.File(uri).toURI().toString()));
+  }
+
+  FileSystem fs() throws IOException {
+    return root().getFileSystem(conf());
+  }
+
+  public String epochsDir() {
+    return new Path(root(), "epochs").toString();
+  }
+
+  public String trialsDir() {
+    return new Path(root(), "trials").toString();
+  }
+
+  /** Status of every committed trial, by id. */
+  public Map<String, TrialStatus> committed() {
+    Map<String, TrialStatus> out = new LinkedHashMap<>();
+    try {
+      FileSystem fs = fs();
+      Path dir = new Path(root(), "trials");
+      if (!fs.exists(dir)) {
+        return out;
+      }
+      for (FileStatus f : fs.listStatus(dir, PARQUET)) {
+        try (ParquetReader<Group> reader =
+            ParquetReader.builder(new GroupReadSupport(), f.getPath()).withConf(conf()).build()) {
+          Group g;
+          while ((g = reader.read()) != null) {
+            out.put(g.getString("trial_id", 0), TrialStatus.valueOf(g.getString("status", 0)));
+          }
+        }
+      }
+      return out;
+    } catch (IOException e) {
+      throw new StoreException(uri + ": cannot read trials (" + oneLine(e) + ")");
+    }
+  }
+
+  /** Writes a trial's rows: epochs, then the trials row, each through _staging and a rename. */
+  public void commit(TrialResult r) throws IOException {
+    FileSystem fs = fs();
+    Path staging = new Path(root(), "_staging/" + r.trialId() + "-" + UUID.randomUUID());
+    fs.mkdirs(staging);
+    try {
+      Path epochsTmp = new Path(staging, "epochs.parquet");
+      write(epochsTmp, ResultSchema.epochs(), epochRows(r));
+      Path trialsTmp = new Path(staging, "trials.parquet");
+      write(trialsTmp, ResultSchema.trials(), List.of(trialRow(r)));
+      move(fs, epochsTmp, new Path(root(), "epochs/" + r.trialId() + ".parquet"));
+      move(fs, trialsTmp, new Path(root(), "trials/" + r.trialId() + ".parquet"));
+    } finally {
+      fs.delete(staging, true);
+    }
+  }
+
+  private static void move(FileSystem fs, Path from, Path to) throws IOException {
+    fs.mkdirs(to.getParent());
+    if (fs.exists(to)) {
+      fs.delete(to, false);
+    }
+    if (!fs.rename(from, to)) {
+      throw new IOException("could not rename " + from + " to " + to);
+    }
+  }
+
+  private void write(Path path, MessageType schema, List<Group> rows) throws IOException {
+    try (ParquetWriter<Group> w = ExampleParquetWriter.builder(HadoopOutputFile.fromPath(path, conf()))
+        .withType(schema)
+        .withConf(conf())
+        .withCompressionCodec(CompressionCodecName.SNAPPY)
+        .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
+        .build()) {
+      for (Group g : rows) {
+        w.write(g);
+      }
+    }
+  }
+
+  private static void common(Group g, TrialResult r) {
+    g.add("trial_id", r.trialId());
+    g.add("sweep", r.sweep());
+    g.add("attempt", r.attempt());
+    g.add("code_version", r.codeVersion());
+    g.add("host", r.host());
+    g.add("device", r.device());
+    g.add("started_at", r.startedAt().toEpochMilli());
+    g.add("finished_at", r.finishedAt().toEpochMilli());
+    g.add("data_variant", r.dataVariant());
+    for (Settings.Setting s : Settings.all()) {
+      Object v = r.config().get(s.name());
+      switch (s.type()) {
+        case INT:
+          g.add(s.name(), ((Number) v).intValue());
+          break;
+        case LONG:
+          g.add(s.name(), ((Number) v).longValue());
+          break;
+        case DOUBLE:
+          g.add(s.name(), ((Number) v).doubleValue());
+          break;
+        case BOOL:
+          g.add(s.name(), (Boolean) v);
+          break;
+        default:
+          g.add(s.name(), String.valueOf(v));
+      }
+    }
+  }
+
+  private static List<Group> epochRows(TrialResult r) {
+    SimpleGroupFactory f = new SimpleGroupFactory(ResultSchema.epochs());
+    List<Group> rows = new ArrayList<>();
+    for (EpochRecord e : r.epochs()) {
+      Group g = f.newGroup();
+      common(g, r);
+      g.add("epoch", e.epoch());
+      g.add("steps", e.steps());
+      g.add("train_loss", e.trainLoss());
+      g.add("train_acc", e.trainAcc());
+      g.add("test_loss", e.testLoss());
+      g.add("test_acc", e.testAcc());
+      addOptional(g, "val_loss", e.valLoss());
+      addOptional(g, "val_acc", e.valAcc());
+      addOptional(g, "latent_test_acc", e.latentTestAcc());
+      addOptional(g, "latent_bn_test_acc", e.latentBnTestAcc());
+      g.add("flips", e.flips());
+      g.add("flip_ratio", e.flipRatio());
+      Group flips = g.addGroup("layer_flips");
+      e.layerFlips().forEach((k, v) -> {
+        Group kv = flips.addGroup("key_value");
+        kv.add("key", k);
+        kv.add("value", v);
+      });
+      Group ratios = g.addGroup("layer_flip_ratio");
+      e.layerFlipRatio().forEach((k, v) -> {
+        Group kv = ratios.addGroup("key_value");
+        kv.add("key", k);
+        kv.add("value", v);
+      });
+      g.add("pi_last", e.piLast());
+      addOptional(g, "epoch_gamma", e.gamma());
+      g.add("epoch_lr", e.lr());
+      g.add("train_seconds", e.trainSeconds());
+      g.add("eval_seconds", e.evalSeconds());
+      g.add("samples_per_sec", e.samplesPerSec());
+      rows.add(g);
+    }
+    return rows;
+  }
+
+  private static Group trialRow(TrialResult r) throws JsonProcessingException {
+    Group g = new SimpleGroupFactory(ResultSchema.trials()).newGroup();
+    common(g, r);
+    g.add("status", r.status().name());
+    if (r.error() != null) {
+      g.add("error", r.error());
+    }
+    g.add("start_epoch", r.startEpoch());
+    g.add("epochs_done", r.epochs().size());
+    g.add("seconds", r.seconds());
+    if (!r.epochs().isEmpty()) {
+      EpochRecord last = r.epochs().get(r.epochs().size() - 1);
+      EpochRecord best = r.epochs().stream().max((a, b) -> Double.compare(a.testAcc(), b.testAcc())).get();
+      g.add("final_train_acc", last.trainAcc());
+      g.add("final_test_acc", last.testAcc());
+      g.add("final_test_loss", last.testLoss());
+      g.add("best_test_acc", best.testAcc());
+      g.add("final_pi_last", last.piLast());
+      g.add("best_epoch", best.epoch());
+    }
+    g.add("swept", JSON.writeValueAsString(r.swept()));
+    g.add("config_json", JSON.writeValueAsString(new java.util.TreeMap<>(r.config())));
+    return g;
+  }
+
+  private static void addOptional(Group g, String field, Double v) {
+    if (v != null) {
+      g.add(field, v);
+    }
+  }
+
+  /** The epoch checkpoints of one trial, in _checkpoints/TRIAL_ID/. */
+  public CheckpointStore checkpoints(String trialId) {
+    return new HadoopCheckpointStore(this, new Path(root(), "_checkpoints/" + trialId));
+  }
+
+  /** Removes a committed trial's checkpoint and progress. */
+  public void clearRunState(String trialId) throws IOException {
+    fs().delete(new Path(root(), "_checkpoints/" + trialId), true);
+  }
+
+  /** Records that an attempt of a trial started; returns its number (1 for the first). */
+  public int recordAttempt(String trialId, Map<String, Object> details) throws IOException {
+    FileSystem fs = fs();
+    Path dir = new Path(root(), "_attempts/" + trialId);
+    fs.mkdirs(dir);
+    for (int n = fs.listStatus(dir).length + 1; ; n++) {
+      Path p = new Path(dir, n + ".json");
+      try (OutputStream out = fs.create(p, false)) {
+        Map<String, Object> m = new LinkedHashMap<>(details);
+        m.put("attempt", n);
+        out.write(JSON.writeValueAsBytes(m));
+        return n;
+      } catch (FileAlreadyExistsException e) {
+        // another attempt took this number: try the next
+      } catch (IOException e) {
+        if (fs.exists(p)) {
+          continue;
+        }
+        throw e;
+      }
+    }
+  }
+
+  /** Every attempt record of a trial, oldest first. */
+  public List<Map<String, Object>> attempts(String trialId) throws IOException {
+    FileSystem fs = fs();
+    Path dir = new Path(root(), "_attempts/" + trialId);
+    List<Map<String, Object>> out = new ArrayList<>();
+    if (!fs.exists(dir)) {
+      return out;
+    }
+    List<FileStatus> files = new ArrayList<>(List.of(fs.listStatus(dir)));
+    files.sort((a, b) -> Integer.compare(number(a), number(b)));
+    for (FileStatus f : files) {
+      try (InputStream in = fs.open(f.getPath())) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> m = JSON.readValue(in, Map.class);
+        out.add(m);
+      }
+    }
+    return out;
+  }
+
+  private static int number(FileStatus f) {
+    return Integer.parseInt(f.getPath().getName().replace(".json", ""));
+  }
+
+  /** Writes a small text file atomically enough for progress (create, then rename over). */
+  void writeSmall(Path path, String text) throws IOException {
+    FileSystem fs = fs();
+    Path tmp = new Path(path.getParent(), "." + path.getName() + "." + UUID.randomUUID() + ".tmp");
+    try (OutputStream out = fs.create(tmp, true)) {
+      out.write(text.getBytes(StandardCharsets.UTF_8));
+    }
+    move(fs, tmp, path);
+  }
+
+  /** Progress of running trials: trial id to its last progress JSON. */
+  public Map<String, String> progress() {
+    Map<String, String> out = new LinkedHashMap<>();
+    try {
+      FileSystem fs = fs();
+      Path dir = new Path(root(), "_checkpoints");
+      if (!fs.exists(dir)) {
+        return out;
+      }
+      for (FileStatus d : fs.listStatus(dir)) {
+        Path p = new Path(d.getPath(), "progress.json");
+        try (InputStream in = fs.open(p)) {
+          out.put(d.getPath().getName(), new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (FileNotFoundException e) {
+          // not started yet
+        }
+      }
+    } catch (IOException e) {
+      // progress is best effort
+    }
+    return out;
+  }
+
+  static String oneLine(Throwable e) {
+    String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    return m.lines().findFirst().orElse(m);
+  }
+}

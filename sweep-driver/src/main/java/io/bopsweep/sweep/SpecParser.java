@@ -1,0 +1,214 @@
+package io.bopsweep.sweep;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.bopsweep.trainer.config.ConfigException;
+import io.bopsweep.trainer.config.Settings;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads a sweep spec from YAML and checks everything that can be checked without running it:
+ * unknown keys (with a suggestion), types, ranges, empty axes, duplicate trials.
+ *
+ * <pre>
+ * name: quickstart              # default: the file name
+ * description: what it tests
+ * fixed: {dataset: mnist, model: mlp, width: 256, epochs: 3}
+ * grid: {gamma: [1e-4, 1e-3], tau: [0, 1e-6]}
+ * points: [{optimizer: bop}, {optimizer: adam-latent, lr: 1e-3}]   # optional
+ * seeds: 2                      # a count (0..N-1) or a list
+ * needs_cluster: false
+ * </pre>
+ */
+public final class SpecParser {
+  static final List<String> TOP_LEVEL = List.of("name", "description", "fixed", "grid", "points", "seeds", "needs_cluster");
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+  private SpecParser() {}
+
+  public static SweepSpec parse(Path file) {
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (NoSuchFileException e) {
+      throw new SpecException(file + ": no such file");
+    } catch (IOException e) {
+      throw new SpecException(file + ": cannot read (" + e.getMessage() + ")");
+    }
+    String defaultName = file.getFileName().toString().replaceFirst("\\.ya?ml$", "");
+    return parse(text, file.toString(), defaultName);
+  }
+
+  public static SweepSpec parse(String text, String source, String defaultName) {
+    Object root;
+    try {
+      root = YAML.readValue(text, Object.class);
+    } catch (JsonProcessingException e) {
+      String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
+      throw new SpecException(source + ": not valid YAML" + where + ": " + e.getOriginalMessage().lines().findFirst().orElse(""));
+    }
+    if (!(root instanceof Map)) {
+      throw new SpecException(source + ": a sweep spec is a mapping with keys " + TOP_LEVEL);
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> top = (Map<String, Object>) root;
+    for (String key : top.keySet()) {
+      if (!TOP_LEVEL.contains(key)) {
+        String hint = Settings.byName(key) != null ? " (trial settings go under 'fixed', 'grid' or 'points')"
+            : Settings.didYouMean(key, TOP_LEVEL);
+        throw new SpecException(source + ": " + key + ": unknown key" + hint);
+      }
+    }
+    String name = top.containsKey("name") ? string(top.get("name"), source, "name") : defaultName;
+    if (!name.matches("[A-Za-z0-9._-]+")) {
+      throw new SpecException(source + ": name: use letters, digits, '.', '_' and '-' only, got '" + name + "'");
+    }
+    String description = top.containsKey("description") ? string(top.get("description"), source, "description") : "";
+    Map<String, Object> fixed = settingsMap(top.get("fixed"), source, "fixed");
+    Map<String, List<Object>> grid = new LinkedHashMap<>();
+    if (top.containsKey("grid")) {
+      Object g = top.get("grid");
+      if (!(g instanceof Map<?, ?> gm) || gm.isEmpty()) {
+        throw new SpecException(source + ": grid: must be a non-empty mapping of setting to list of values");
+      }
+      for (Map.Entry<?, ?> e : gm.entrySet()) {
+        String axis = String.valueOf(e.getKey());
+        String path = "grid." + axis;
+        checkKnown(axis, source, path);
+        if (!(e.getValue() instanceof List<?> values) || values.isEmpty()) {
+          throw new SpecException(source + ": " + path + ": must be a non-empty list of values");
+        }
+        for (int i = 0; i < values.size(); i++) {
+          checkValue(axis, values.get(i), source, path + "[" + i + "]");
+        }
+        if (fixed.containsKey(axis)) {
+          throw new SpecException(source + ": " + path + ": also set in fixed; set it in one place");
+        }
+        grid.put(axis, new ArrayList<>(values));
+      }
+    }
+    List<Map<String, Object>> points = new ArrayList<>();
+    if (top.containsKey("points")) {
+      if (!(top.get("points") instanceof List<?> ps) || ps.isEmpty()) {
+        throw new SpecException(source + ": points: must be a non-empty list of mappings");
+      }
+      for (int i = 0; i < ps.size(); i++) {
+        String path = "points[" + i + "]";
+        Map<String, Object> p = settingsMap(ps.get(i), source, path);
+        for (String k : p.keySet()) {
+          if (grid.containsKey(k)) {
+            throw new SpecException(source + ": " + path + "." + k + ": also a grid axis; set it in one place");
+          }
+        }
+        points.add(p);
+      }
+    } else {
+      points.add(Map.of());
+    }
+    List<Long> seeds = seeds(top.get("seeds"), source);
+    boolean needsCluster = top.containsKey("needs_cluster") && bool(top.get("needs_cluster"), source, "needs_cluster");
+    SweepSpec spec = new SweepSpec(name, description, source, fixed, grid, points, seeds, needsCluster);
+    Grid.expand(spec); // resolves every trial: ranges, dependent defaults, duplicates
+    return spec;
+  }
+
+  private static Map<String, Object> settingsMap(Object node, String source, String path) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    if (node == null) {
+      return out;
+    }
+    if (!(node instanceof Map<?, ?> m)) {
+      throw new SpecException(source + ": " + path + ": must be a mapping of setting to value");
+    }
+    for (Map.Entry<?, ?> e : m.entrySet()) {
+      String key = String.valueOf(e.getKey());
+      checkKnown(key, source, path + "." + key);
+      if (key.equals("seed")) {
+        throw new SpecException(source + ": " + path + ".seed: set seeds with the top-level 'seeds' key");
+      }
+      checkValue(key, e.getValue(), source, path + "." + key);
+      out.put(key, e.getValue());
+    }
+    return out;
+  }
+
+  private static void checkKnown(String key, String source, String path) {
+    if (Settings.byName(key) == null) {
+      throw new SpecException(source + ": " + path + ": unknown setting" + Settings.didYouMean(key));
+    }
+  }
+
+  private static void checkValue(String key, Object value, String source, String path) {
+    try {
+      Settings.Setting s = Settings.byName(key);
+      if (value == null) {
+        throw new ConfigException(key, "has no value");
+      }
+      Object coerced = s.coerce(value);
+      if (s.check() != null) {
+        String error = s.check().test(coerced);
+        if (error != null) {
+          throw new ConfigException(key, error + ", got " + value);
+        }
+      }
+    } catch (ConfigException e) {
+      String msg = e.getMessage().substring(e.key().length() + 2);
+      throw new SpecException(source + ": " + path + ": " + msg);
+    }
+  }
+
+  private static List<Long> seeds(Object node, String source) {
+    if (node == null) {
+      return List.of(0L);
+    }
+    if (node instanceof Integer || node instanceof Long) {
+      long n = ((Number) node).longValue();
+      if (n < 1 || n > 10_000) {
+        throw new SpecException(source + ": seeds: a count must be between 1 and 10000, got " + n);
+      }
+      List<Long> out = new ArrayList<>();
+      for (long i = 0; i < n; i++) {
+        out.add(i);
+      }
+      return out;
+    }
+    if (node instanceof List<?> list && !list.isEmpty()) {
+      List<Long> out = new ArrayList<>();
+      for (int i = 0; i < list.size(); i++) {
+        Object v = list.get(i);
+        if (!(v instanceof Integer || v instanceof Long)) {
+          throw new SpecException(source + ": seeds[" + i + "]: expected an integer, got " + v);
+        }
+        long seed = ((Number) v).longValue();
+        if (out.contains(seed)) {
+          throw new SpecException(source + ": seeds[" + i + "]: duplicate seed " + seed);
+        }
+        out.add(seed);
+      }
+      return out;
+    }
+    throw new SpecException(source + ": seeds: expected a count or a non-empty list of integers, got " + node);
+  }
+
+  private static String string(Object v, String source, String key) {
+    if (!(v instanceof String s) || s.isBlank()) {
+      throw new SpecException(source + ": " + key + ": expected text, got " + v);
+    }
+    return s;
+  }
+
+  private static boolean bool(Object v, String source, String key) {
+    if (!(v instanceof Boolean b)) {
+      throw new SpecException(source + ": " + key + ": expected true or false, got " + v);
+    }
+    return b;
+  }
+}

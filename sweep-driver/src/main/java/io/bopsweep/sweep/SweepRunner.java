@@ -1,0 +1,91 @@
+package io.bopsweep.sweep;
+
+import io.bopsweep.trainer.train.TrialStatus;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The driver side of a sweep: which trials still need to run, one Spark task each, progress while
+ * they run, and a summary. Results are committed by the tasks themselves (see {@link ResultStore}).
+ */
+public final class SweepRunner {
+
+  /** What a sweep run ended with. */
+  public record Report(int total, int alreadyDone, int done, int diverged, int failed, List<TrialTask.Summary> summaries) {
+    public boolean anyFailed() {
+      return failed > 0;
+    }
+  }
+
+  private SweepRunner() {}
+
+  /** Trials of the sweep that have no DONE or DIVERGED row in the store (those are final; FAILED ones run again). */
+  public static List<Trial> pending(List<Trial> trials, ResultStore store) {
+    Map<String, TrialStatus> committed = store.committed();
+    List<Trial> out = new ArrayList<>();
+    for (Trial t : trials) {
+      TrialStatus s = committed.get(t.id());
+      if (s != TrialStatus.DONE && s != TrialStatus.DIVERGED) {
+        out.add(t);
+      }
+    }
+    return out;
+  }
+
+  public static Report run(SparkSession spark, SweepSpec spec, List<Trial> trials, ResultStore store,
+      TrialTask.ExecutionSettings settings, PrintWriter out, Progress progress) {
+    List<Trial> todo = pending(trials, store);
+    int alreadyDone = trials.size() - todo.size();
+    if (todo.isEmpty()) {
+      out.printf("sweep %s: all %d trials done; nothing to run%n", spec.name(), trials.size());
+      return new Report(trials.size(), alreadyDone, 0, 0, 0, List.of());
+    }
+    out.printf("sweep %s: %d trials, %d already done, %d to run on %s%n", spec.name(), trials.size(), alreadyDone,
+        todo.size(), spark.sparkContext().master());
+    Map<String, String> hadoopConf = new HashMap<>();
+    Configuration hc = spark.sparkContext().hadoopConfiguration();
+    hc.forEach(e -> hadoopConf.put(e.getKey(), e.getValue()));
+    List<TrialTask> tasks = new ArrayList<>();
+    for (Trial t : todo) {
+      tasks.add(new TrialTask(t.id(), t.sweep(), t.config().canonicalJson(), new LinkedHashMap<>(t.swept()),
+          store.uri(), hadoopConf, settings));
+    }
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    jsc.setJobGroup("bopsweep-" + spec.name(), "sweep " + spec.name() + ": " + tasks.size() + " trials", true);
+    JavaRDD<TrialTask> rdd = jsc.parallelize(tasks, tasks.size());
+    progress.start(todo, alreadyDone, trials.size());
+    List<TrialTask.Summary> summaries;
+    try {
+      summaries = rdd.map(TrialTask::run).collect();
+    } finally {
+      progress.stop();
+    }
+    int done = 0;
+    int diverged = 0;
+    int failed = 0;
+    for (TrialTask.Summary s : summaries) {
+      switch (s.status()) {
+        case DONE -> done++;
+        case DIVERGED -> diverged++;
+        default -> failed++;
+      }
+    }
+    Report report = new Report(trials.size(), alreadyDone, done, diverged, failed, summaries);
+    out.printf("sweep %s: %d done, %d diverged, %d failed (of %d run; %d were already done)%n", spec.name(), done,
+        diverged, failed, summaries.size(), alreadyDone);
+    for (TrialTask.Summary s : summaries) {
+      if (s.status() != TrialStatus.DONE) {
+        out.printf("  %s %s: %s%n", s.trialId(), s.status(), s.error());
+      }
+    }
+    return report;
+  }
+}

@@ -1,0 +1,152 @@
+package io.bopsweep.sweep;
+
+import io.bopsweep.trainer.config.Choices.Dataset;
+import io.bopsweep.trainer.config.TrialConfig;
+import io.bopsweep.trainer.data.DataCache;
+import io.bopsweep.trainer.data.Splits;
+import io.bopsweep.trainer.train.EpochRecord;
+import io.bopsweep.trainer.train.Json;
+import io.bopsweep.trainer.train.TrainingListener;
+import io.bopsweep.trainer.train.TrialOutcome;
+import io.bopsweep.trainer.train.TrialRunner;
+import io.bopsweep.trainer.train.TrialStatus;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Serializable;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.TaskContext;
+import org.apache.spark.resource.ResourceInformation;
+
+/**
+ * What one Spark task runs: one trial, from its checkpoint if an earlier attempt left one, with
+ * its results committed to the store before the task returns. Everything it needs travels in
+ * this object; executors read nothing from the driver's machine.
+ */
+public record TrialTask(
+    String trialId,
+    String sweep,
+    String configJson,
+    Map<String, Object> swept,
+    String storeUri,
+    Map<String, String> hadoopConf,
+    ExecutionSettings settings) implements Serializable {
+
+  /** How executors run trials (not part of any trial's identity). */
+  public record ExecutionSettings(
+      int threadsPerTrial, String dataDir, Map<String, String> dataSources, String codeVersion)
+      implements Serializable {}
+
+  /** What the driver learns from a finished task. */
+  public record Summary(String trialId, TrialStatus status, String error, int epochs, Double finalTestAcc,
+      int attempt, int startEpoch) implements Serializable {}
+
+  public Summary run() throws IOException {
+    Configuration conf = new Configuration(false);
+    hadoopConf.forEach(conf::set);
+    ResultStore store = ResultStore.openOrCreate(storeUri, conf);
+    TrialConfig cfg = TrialConfig.fromCanonicalJson(configJson);
+    String device = device();
+    String host = InetAddress.getLocalHost().getHostName();
+    Instant started = Instant.now();
+    TaskContext ctx = TaskContext.get();
+    Map<String, Object> attemptInfo = new LinkedHashMap<>();
+    attemptInfo.put("host", host);
+    attemptInfo.put("device", device);
+    attemptInfo.put("started_at", started.toString());
+    attemptInfo.put("spark_stage", ctx == null ? -1 : ctx.stageId());
+    attemptInfo.put("spark_attempt", ctx == null ? 0 : ctx.attemptNumber());
+    int attempt = store.recordAttempt(trialId, attemptInfo);
+
+    DataCache.Loaded data = loadData(cfg.dataset(), conf);
+    Splits splits = Splits.forTrial(cfg, data.variant(), data.train(), data.test());
+    Path progress = new Path(store.root(), "_checkpoints/" + trialId + "/progress.json");
+    TrainingListener listener = new TrainingListener() {
+      @Override
+      public void onTrialStart(TrialConfig c, int startEpoch) {
+        writeProgress(store, progress, startEpoch, c.epochs(), null);
+      }
+
+      @Override
+      public void onEpoch(TrialConfig c, EpochRecord r) {
+        writeProgress(store, progress, r.epoch(), c.epochs(), r);
+      }
+    };
+    TrialRunner.Options options = TrialRunner.Options.defaults()
+        .withDevice(device, settings.threadsPerTrial())
+        .withCheckpoints(store.checkpoints(trialId))
+        .withListener(listener);
+    TrialOutcome outcome = TrialRunner.run(cfg, splits, options);
+    TrialResult result = new TrialResult(trialId, sweep, cfg.toMap(), swept, outcome.status(), outcome.error(),
+        attempt, outcome.startEpoch(), settings.codeVersion(), host, device, started, Instant.now(),
+        outcome.dataVariant(), outcome.epochs());
+    store.commit(result);
+    store.clearRunState(trialId);
+    Double finalAcc = outcome.epochs().isEmpty() ? null : outcome.epochs().get(outcome.epochs().size() - 1).testAcc();
+    return new Summary(trialId, outcome.status(), outcome.error(), outcome.epochs().size(), finalAcc, attempt,
+        outcome.startEpoch());
+  }
+
+  private static void writeProgress(ResultStore store, Path path, int epoch, int epochs, EpochRecord r) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("epoch", epoch);
+    m.put("epochs", epochs);
+    m.put("time", Instant.now().toString());
+    if (r != null) {
+      m.put("test_acc", r.testAcc());
+      m.put("epoch_seconds", r.trainSeconds() + r.evalSeconds());
+    }
+    try {
+      store.writeSmall(path, Json.line(m));
+    } catch (IOException e) {
+      // progress is informational; the trial goes on
+    }
+  }
+
+  /** The GPU Spark assigned to this task, else the CPU. */
+  static String device() {
+    TaskContext ctx = TaskContext.get();
+    if (ctx != null) {
+      ResourceInformation gpu = ctx.resources().get("gpu").getOrElse(() -> null);
+      if (gpu != null && gpu.addresses().length > 0) {
+        return "gpu:" + gpu.addresses()[0];
+      }
+    }
+    return "cpu";
+  }
+
+  /**
+   * The dataset from this machine's cache, fetched if missing: from the configured source for it
+   * (a local path, URL, or Hadoop URI such as hdfs:// or s3a://, copied here first), else the
+   * built-in sources.
+   */
+  private DataCache.Loaded loadData(Dataset dataset, Configuration conf) throws IOException {
+    DataCache cache = DataCache.resolve(settings.dataDir());
+    if (cache.entry(dataset) == null) {
+      String from = settings.dataSources().get(dataset.id());
+      if (from != null && from.contains("://") && !from.startsWith("http://") && !from.startsWith("https://")
+          && !from.startsWith("file:")) {
+        Path remote = new Path(from);
+        java.nio.file.Path local = Files.createTempFile("bopsweep-" + dataset.id(), "-" + remote.getName());
+        try {
+          FileSystem fs = remote.getFileSystem(conf);
+          try (InputStream in = fs.open(remote)) {
+            Files.copy(in, local, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+          }
+          cache.ensure(dataset, local.toString());
+        } finally {
+          Files.deleteIfExists(local);
+        }
+      } else {
+        cache.ensure(dataset, from);
+      }
+    }
+    return cache.load(dataset);
+  }
+}

@@ -1,0 +1,90 @@
+package io.bopsweep.trainer.config;
+
+/** The closed sets of names a trial config chooses from. */
+public final class Choices {
+  private Choices() {}
+
+  public enum Dataset implements Choice {
+    MNIST("mnist", 28, 1), FASHION_MNIST("fashion-mnist", 28, 1), CIFAR10("cifar10", 32, 3);
+
+    private final String id;
+    private final int size;
+    private final int channels;
+
+    Dataset(String id, int size, int channels) {
+      this.id = id;
+      this.size = size;
+      this.channels = channels;
+    }
+
+    @Override public String id() { return id; }
+    public int imageSize() { return size; }
+    public int channels() { return channels; }
+  }
+
+  public enum Model implements Choice {
+    MLP("mlp"), CONVNET("convnet"), BINARYNET("binarynet");
+    private final String id;
+    Model(String id) { this.id = id; }
+    @Override public String id() { return id; }
+  }
+
+  public enum Optimizer implements Choice {
+    BOP("bop"), ADAM_LATENT("adam-latent"), SGD_LATENT("sgd-latent");
+    private final String id;
+    Optimizer(String id) { this.id = id; }
+    @Override public String id() { return id; }
+    public boolean hasLatentWeights() { return this != BOP; }
+  }
+
+  /** Bop's flip test: {@code strict} is the authors' code (w*m > tau, +1 at equality), {@code inclusive} paper Eq. 6. */
+  public enum FlipRule implements Choice {
+    STRICT("strict"), INCLUSIVE("inclusive");
+    private final String id;
+    FlipRule(String id) { this.id = id; }
+    @Override public String id() { return id; }
+  }
+
+  /** Bop's momentum before the first step: zeros (authors' code) or the first gradient (reproduction). */
+  public enum MomentumStart implements Choice {
+    ZERO("zero"), FIRST_GRAD("first-grad");
+    private final String id;
+    MomentumStart(String id) { this.id = id; }
+    @Override public String id() { return id; }
+  }
+
+  /**
+   * Bop's kernels before the first step: {@code real} keeps the real initial values for the first
+   * forward pass and lets the first Bop step sign them (authors' code); {@code sign} starts at +-1.
+   */
+  public enum BopStart implements Choice {
+    REAL("real"), SIGN("sign");
+    private final String id;
+    BopStart(String id) { this.id = id; }
+    @Override public String id() { return id; }
+  }
+
+  /** Kernel initialization, multiplied by init_scale: Glorot uniform, or uniform on [-1, 1]. */
+  public enum Init implements Choice {
+    GLOROT("glorot"), UNIFORM("uniform");
+    private final String id;
+    Init(String id) { this.id = id; }
+    @Override public String id() { return id; }
+  }
+
+  /** Convolution padding: as in the authors' code (see each model), or padding 1 everywhere (reproduction). */
+  public enum Padding implements Choice {
+    AUTHORS("authors"), SAME_ALL("same-all");
+    private final String id;
+    Padding(String id) { this.id = id; }
+    @Override public String id() { return id; }
+  }
+
+  /** Storage of latent weights: float32, or float64 (exact scale equivalence for Theorem 1 checks). */
+  public enum LatentDtype implements Choice {
+    FLOAT32("float32"), FLOAT64("float64");
+    private final String id;
+    LatentDtype(String id) { this.id = id; }
+    @Override public String id() { return id; }
+  }
+}

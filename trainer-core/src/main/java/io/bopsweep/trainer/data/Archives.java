@@ -1,0 +1,89 @@
+package io.bopsweep.trainer.data;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.zip.GZIPInputStream;
+import org.apache.commons.compress.archivers.ar.ArArchiveEntry;
+import org.apache.commons.compress.archivers.ar.ArArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
+
+/** Extraction of the few archive kinds datasets come in: .tar.gz, .tgz, Debian .deb. */
+final class Archives {
+  private Archives() {}
+
+  /**
+   * Extracts the regular files of a gzipped tar whose base name {@code pick} maps to a target
+   * name (null: skip), decompressing .gz members. Returns the target names written.
+   */
+  static Set<String> extractTarGz(Path tarGz, Path dir, Function<String, String> pick) throws IOException {
+    try (InputStream raw = new BufferedInputStream(Files.newInputStream(tarGz), 1 << 16)) {
+      return extractTar(new GZIPInputStream(raw, 1 << 16), dir, pick, tarGz);
+    } catch (java.util.zip.ZipException | java.io.EOFException e) {
+      throw new DataException(tarGz + ": not a complete gzip archive (" + e.getMessage() + ")");
+    }
+  }
+
+  static Set<String> extractTar(InputStream in, Path dir, Function<String, String> pick, Path source)
+      throws IOException {
+    Set<String> written = new HashSet<>();
+    try (TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
+      TarArchiveEntry entry;
+      while ((entry = tar.getNextEntry()) != null) {
+        if (!entry.isFile()) {
+          continue;
+        }
+        String base = Path.of(entry.getName()).getFileName().toString();
+        String target = pick.apply(base);
+        if (target == null) {
+          continue;
+        }
+        copyMaybeGunzip(tar, base, dir.resolve(target));
+        written.add(target);
+      }
+    } catch (IllegalArgumentException e) {
+      throw new DataException(source + ": not a tar archive (" + e.getMessage() + ")");
+    }
+    return written;
+  }
+
+  /** Copies a stream to target, decompressing it if its name ends in .gz. */
+  static void copyMaybeGunzip(InputStream in, String name, Path target) throws IOException {
+    InputStream src = name.endsWith(".gz") ? new GZIPInputStream(new NonClosing(in), 1 << 16) : new NonClosing(in);
+    Files.copy(src, target, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /** Extracts files of a .deb's data.tar.xz. */
+  static Set<String> extractDeb(Path deb, Path dir, Function<String, String> pick) throws IOException {
+    try (ArArchiveInputStream ar = new ArArchiveInputStream(new BufferedInputStream(Files.newInputStream(deb)))) {
+      ArArchiveEntry entry;
+      while ((entry = ar.getNextEntry()) != null) {
+        if (entry.getName().startsWith("data.tar.xz")) {
+          return extractTar(new XZCompressorInputStream(new NonClosing(ar)), dir, pick, deb);
+        }
+        if (entry.getName().startsWith("data.tar.gz")) {
+          return extractTar(new GZIPInputStream(new NonClosing(ar)), dir, pick, deb);
+        }
+      }
+    }
+    throw new DataException(deb + ": no data.tar.xz in this .deb");
+  }
+
+  /** Lets a member stream be read by a decoder without closing the archive. */
+  private static final class NonClosing extends java.io.FilterInputStream {
+    NonClosing(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public void close() {}
+  }
+}

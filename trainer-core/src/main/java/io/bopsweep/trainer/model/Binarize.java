@@ -1,0 +1,30 @@
+package io.bopsweep.trainer.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+
+/**
+ * Sign functions of BNNs. sign(0) is +1, as in larq. The straight-through form is written as
+ * {@code sign(x) + (f(x) - stop_gradient(f(x)))}: the forward value is exactly +-1 (the added term
+ * is exactly 0), and the backward pass is the gradient of f.
+ */
+public final class Binarize {
+  private Binarize() {}
+
+  /** +1 where x >= 0, -1 elsewhere, as float32; no gradient. */
+  public static NDArray sign(NDArray x) {
+    return x.gte(0f).toType(DataType.FLOAT32, false).muli(2f).subi(1f);
+  }
+
+  /**
+   * Sign with the straight-through estimator of BinaryNet: forward sign(x), backward the incoming
+   * gradient where |x| <= 1 and zero elsewhere.
+   */
+  public static NDArray steSign(NDArray x, boolean training) {
+    if (!training) {
+      return sign(x);
+    }
+    NDArray clipped = x.clip(-1f, 1f);
+    return sign(x).add(clipped.sub(clipped.stopGradient()));
+  }
+}

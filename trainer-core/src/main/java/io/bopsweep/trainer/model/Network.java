@@ -1,0 +1,82 @@
+package io.bopsweep.trainer.model;
+
+import ai.djl.ndarray.NDArray;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A sequential binarized network: its layers, its trainable parameters and its state arrays
+ * (BatchNorm running statistics). All arrays belong to the NDManager it was built with.
+ */
+public final class Network {
+  private final String name;
+  private final List<Layer> layers;
+  private final List<Param> params;
+  private final Map<String, NDArray> state;
+
+  Network(String name, List<Layer> layers, List<Param> params, Map<String, NDArray> state) {
+    this.name = name;
+    this.layers = List.copyOf(layers);
+    this.params = List.copyOf(params);
+    this.state = Collections.unmodifiableMap(new LinkedHashMap<>(state));
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** Logits, shape (batch, classes). */
+  public NDArray forward(NDArray x, Pass pass) {
+    NDArray h = x;
+    for (Layer layer : layers) {
+      h = layer.forward(h, pass);
+    }
+    return h;
+  }
+
+  public List<Param> params() {
+    return params;
+  }
+
+  public List<Param> binaryKernels() {
+    List<Param> out = new ArrayList<>();
+    for (Param p : params) {
+      if (p.isBinaryKernel()) {
+        out.add(p);
+      }
+    }
+    return out;
+  }
+
+  /** Names of the layers that hold binary kernels, first to last. */
+  public List<String> binaryLayerNames() {
+    return binaryKernels().stream().map(Param::layer).toList();
+  }
+
+  /** Non-trainable arrays that a checkpoint must keep (BN running statistics), by name. */
+  public Map<String, NDArray> state() {
+    return state;
+  }
+
+  public List<BatchNormLayer> batchNorms() {
+    List<BatchNormLayer> out = new ArrayList<>();
+    for (Layer l : layers) {
+      if (l instanceof BatchNormLayer bn) {
+        out.add(bn);
+      }
+    }
+    return out;
+  }
+
+  /** Multiply-adds of one forward pass of one sample through the quantized layers. */
+  public long macsPerSample() {
+    long total = 0;
+    for (Layer l : layers) {
+      total += l.macs();
+    }
+    return total;
+  }
+}

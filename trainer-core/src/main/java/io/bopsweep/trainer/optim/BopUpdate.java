@@ -1,0 +1,76 @@
+package io.bopsweep.trainer.optim;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import io.bopsweep.trainer.config.Choices.FlipRule;
+import io.bopsweep.trainer.config.Choices.MomentumStart;
+import io.bopsweep.trainer.model.Binarize;
+
+/**
+ * Bop for one binary kernel: an exponential moving average m of the gradient, and a sign flip
+ * where m is strong enough and agrees in sign with the weight.
+ *
+ * <pre>
+ * m = (1 - gamma) m + gamma g              (first step with first-grad: m = g)
+ * strict:    w = sign(-sign(w m - tau) w)  (authors' code; +1 where w m == tau)
+ * inclusive: w = -w where |m| >= tau and sign(m) == sign(w), else w   (paper, Eq. 6)
+ * </pre>
+ *
+ * Real-valued w (first step with bop_start real) follow the same formulas and come out as +-1.
+ */
+public final class BopUpdate {
+  private final FlipRule rule;
+  private final MomentumStart start;
+  private final NDArray momentum;
+  private boolean started;
+
+  public BopUpdate(NDManager manager, NDArray kernel, FlipRule rule, MomentumStart start) {
+    this.rule = rule;
+    this.start = start;
+    this.momentum = manager.zeros(kernel.getShape());
+  }
+
+  public NDArray momentum() {
+    return momentum;
+  }
+
+  public boolean started() {
+    return started;
+  }
+
+  public void restore(boolean started) {
+    this.started = started;
+  }
+
+  /**
+   * Updates m and w in place.
+   *
+   * @return the number of weights whose sign changed, as an int64 scalar array
+   */
+  public NDArray step(NDArray w, NDArray grad, double gamma, double tau) {
+    if (start == MomentumStart.FIRST_GRAD && !started) {
+      momentum.muli(0f).addi(grad);
+    } else {
+      momentum.muli((float) (1 - gamma)).addi(grad.mul((float) gamma));
+    }
+    started = true;
+    NDArray oldSign = Binarize.sign(w);
+    NDArray wm = w.mul(momentum);
+    NDArray newW;
+    if (rule == FlipRule.STRICT) {
+      NDArray flip = wm.gt(tau);
+      NDArray kept = wm.lt(tau).toType(DataType.FLOAT32, false).mul(oldSign.sub(1f)).addi(1f);
+      // kept: oldSign where w m < tau, +1 where w m == tau (and where it flips, overwritten below)
+      newW = NDArrays.where(flip, oldSign.neg(), kept);
+    } else {
+      NDArray agree = oldSign.mul(momentum);
+      NDArray flip = agree.gte(tau).logicalAnd(agree.gt(0f));
+      newW = NDArrays.where(flip, oldSign.neg(), oldSign);
+    }
+    NDArray flips = newW.neq(oldSign).sum();
+    w.muli(0f).addi(newW);
+    return flips;
+  }
+}

@@ -1,0 +1,118 @@
+package io.bopsweep.trainer.optim;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import io.bopsweep.trainer.config.Choices.Optimizer;
+import io.bopsweep.trainer.config.TrialConfig;
+import io.bopsweep.trainer.model.Binarize;
+import io.bopsweep.trainer.model.Network;
+import io.bopsweep.trainer.model.Param;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The optimizers of one trial over all its parameters. Under Bop every binary kernel is updated by
+ * Bop and every other parameter by Adam; under a latent-weight optimizer all parameters use it,
+ * the kernels at {@code lr * lr_scale} (times the Xavier multiplier if enabled) and the rest at
+ * {@code lr}. Gradients are read from the parameters and zeroed after each step (libtorch
+ * accumulates them).
+ */
+public final class TrialOptimizer {
+  private final TrialConfig cfg;
+  private final List<Param> params;
+  private final Map<Param, BopUpdate> bop = new LinkedHashMap<>();
+  private final Map<Param, AdamUpdate> adam = new LinkedHashMap<>();
+
+  public TrialOptimizer(TrialConfig cfg, Network net, NDManager manager) {
+    this.cfg = cfg;
+    this.params = net.params();
+    for (Param p : params) {
+      if (cfg.optimizer() == Optimizer.BOP && p.isBinaryKernel()) {
+        bop.put(p, new BopUpdate(manager, p.value(), cfg.flipRule(), cfg.momentumStart()));
+      } else if (cfg.optimizer() != Optimizer.SGD_LATENT) {
+        adam.put(p, new AdamUpdate(manager, p.latent() != null ? p.latent() : p.value()));
+      }
+    }
+  }
+
+  /** The learning rate of the parameters that are not binary kernels, before the schedule. */
+  public double baseLr() {
+    return cfg.optimizer() == Optimizer.BOP ? cfg.adamLr() : cfg.lr();
+  }
+
+  /**
+   * One update of every parameter. Call with libtorch's grad mode off.
+   *
+   * @param gamma Bop's adaptivity rate in effect
+   * @param lr the learning rate in effect for non-kernel parameters (see {@link #baseLr()})
+   * @return per binary kernel, in network order, the number of weights whose sign changed (int64 scalars)
+   */
+  public List<NDArray> step(double gamma, double lr) {
+    List<NDArray> flips = new ArrayList<>();
+    double kernelLr = lr * cfg.lrScale();
+    for (Param p : params) {
+      NDArray w = p.value();
+      NDArray g = w.getGradient();
+      if (p.isBinaryKernel() && cfg.optimizer() == Optimizer.BOP) {
+        flips.add(bop.get(p).step(w, g, gamma, cfg.tau()));
+      } else if (p.isBinaryKernel()) {
+        NDArray latent = p.latent();
+        NDArray lg = g.getDataType() == latent.getDataType() ? g : g.toType(latent.getDataType(), false);
+        double plr = cfg.xavierLrScaling() ? kernelLr * p.xavierLrMultiplier() : kernelLr;
+        update(p, latent, lg, plr);
+        if (cfg.clip()) {
+          NDArray clipped = latent.clip(-1f, 1f);
+          latent.muli(0f).addi(clipped);
+        }
+        NDArray signs = Binarize.sign(latent);
+        flips.add(signs.neq(w).sum());
+        w.muli(0f).addi(signs);
+      } else {
+        update(p, w, g, lr);
+      }
+      JniUtils.zeroGrad((PtNDArray) w);
+    }
+    return flips;
+  }
+
+  private void update(Param p, NDArray w, NDArray g, double lr) {
+    if (cfg.optimizer() == Optimizer.SGD_LATENT) {
+      w.subi(g.mul(lr));
+    } else {
+      adam.get(p).step(w, g, lr);
+    }
+  }
+
+  /** Arrays a checkpoint must keep, by name. */
+  public Map<String, NDArray> stateArrays() {
+    Map<String, NDArray> out = new LinkedHashMap<>();
+    for (Param p : params) {
+      if (p.latent() != null) {
+        out.put(p.name() + ".latent", p.latent());
+      }
+    }
+    bop.forEach((p, u) -> out.put(p.name() + ".bop_m", u.momentum()));
+    adam.forEach((p, u) -> {
+      out.put(p.name() + ".adam_m", u.firstMoment());
+      out.put(p.name() + ".adam_v", u.secondMoment());
+    });
+    return out;
+  }
+
+  /** Scalars a checkpoint must keep, by name. */
+  public Map<String, Long> counters() {
+    Map<String, Long> out = new LinkedHashMap<>();
+    bop.forEach((p, u) -> out.put(p.name() + ".bop_started", u.started() ? 1L : 0L));
+    adam.forEach((p, u) -> out.put(p.name() + ".adam_t", u.steps()));
+    return out;
+  }
+
+  public void restoreCounters(Map<String, Long> counters) {
+    bop.forEach((p, u) -> u.restore(counters.getOrDefault(p.name() + ".bop_started", 0L) == 1L));
+    adam.forEach((p, u) -> u.restore(counters.getOrDefault(p.name() + ".adam_t", 0L)));
+  }
+}

@@ -1,0 +1,17 @@
+package io.bopsweep.trainer.train;
+
+import io.bopsweep.trainer.config.TrialConfig;
+
+/** Narrow hooks into a running trial; every method has a no-op default. Called on the training thread. */
+public interface TrainingListener {
+  TrainingListener NONE = new TrainingListener() {};
+
+  /** Before the first epoch this run trains; {@code startEpoch} epochs were restored from a checkpoint. */
+  default void onTrialStart(TrialConfig config, int startEpoch) {}
+
+  /** After each epoch, once its record (and checkpoint) exists. */
+  default void onEpoch(TrialConfig config, EpochRecord record) {}
+
+  /** When the trial ends, whatever its status. */
+  default void onTrialEnd(TrialConfig config, TrialOutcome outcome) {}
+}

@@ -1,0 +1,126 @@
+package io.bopsweep.trainer.optim;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import io.bopsweep.trainer.config.Choices.FlipRule;
+import io.bopsweep.trainer.config.Choices.MomentumStart;
+import io.bopsweep.trainer.train.TorchRuntime;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class BopUpdateTest {
+  static NDManager manager;
+
+  @BeforeAll
+  static void engine() {
+    TorchRuntime.enter(1);
+    manager = NDManager.newBaseManager("PyTorch");
+  }
+
+  @AfterAll
+  static void close() {
+    manager.close();
+  }
+
+  static Stream<Arguments> settings() {
+    Stream.Builder<Arguments> b = Stream.builder();
+    for (FlipRule rule : FlipRule.values()) {
+      for (MomentumStart start : MomentumStart.values()) {
+        for (double gamma : new double[] {1e-3, 0.3, 1.0, 0.0}) {
+          for (double tau : new double[] {0.0, 1e-6, 1e-2}) {
+            b.add(Arguments.of(rule, start, gamma, tau));
+          }
+        }
+      }
+    }
+    return b.build();
+  }
+
+  /** Runs both implementations for several steps on the same inputs and compares every array. */
+  private static void compare(FlipRule rule, MomentumStart start, double gamma, double tau, float[] w0, float[][] grads) {
+    BopReference ref = new BopReference(w0, rule, start);
+    NDArray w = manager.create(w0);
+    BopUpdate bop = new BopUpdate(manager, w, rule, start);
+    for (int s = 0; s < grads.length; s++) {
+      long expectedFlips = ref.step(grads[s], gamma, tau);
+      long flips;
+      try (NDArray g = manager.create(grads[s]); NDArray f = bop.step(w, g, gamma, tau)) {
+        flips = f.getLong();
+      }
+      String where = rule + "/" + start + " gamma=" + gamma + " tau=" + tau + " step " + s;
+      assertArrayEquals(ref.m, bop.momentum().toFloatArray(), 0f, "momentum, " + where);
+      assertArrayEquals(ref.w, w.toFloatArray(), 0f, "weights, " + where);
+      assertEquals(expectedFlips, flips, "flip count, " + where);
+    }
+  }
+
+  @ParameterizedTest(name = "{0} {1} gamma={2} tau={3}")
+  @MethodSource("settings")
+  void matchesReferenceOnRandomInputs(FlipRule rule, MomentumStart start, double gamma, double tau) {
+    Random rnd = new Random(Double.hashCode(gamma) * 31 + Double.hashCode(tau) + rule.ordinal() * 7 + start.ordinal());
+    int n = 4096;
+    float[] w = new float[n];
+    for (int i = 0; i < n; i++) {
+      w[i] = rnd.nextBoolean() ? 1f : -1f;
+    }
+    float[][] grads = new float[8][n];
+    for (float[] g : grads) {
+      for (int i = 0; i < n; i++) {
+        // a mix of scales, exact zeros included, so that both sides of tau occur
+        g[i] = i % 17 == 0 ? 0f : (float) (rnd.nextGaussian() * Math.pow(10, -1 - rnd.nextInt(6)));
+      }
+    }
+    compare(rule, start, gamma, tau, w, grads);
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("rulesAndStarts")
+  void edgeCases(FlipRule rule, MomentumStart start) {
+    float tau = 0.25f;
+    // gamma = 1 makes m equal to g exactly, so |m| == tau can be hit exactly
+    float[] w = {1, -1, 1, -1, 1, -1, 1, -1, 1, -1};
+    float[] g = {tau, -tau, -tau, tau, 0, 0, 0.5f, -0.5f, -0.5f, 0.5f};
+    compare(rule, start, 1.0, tau, w, new float[][] {g, g});
+    // tau = 0 with m = 0: the strict rule turns the weight into +1, the inclusive rule keeps it
+    compare(rule, start, 1.0, 0.0, w, new float[][] {new float[10]});
+    // gamma = 0: momentum never moves from zero (or from the first gradient)
+    compare(rule, start, 0.0, 0.0, w, new float[][] {g, g, g});
+    // real-valued weights before the first step (bop_start real) come out as +-1
+    float[] real = {0.3f, -0.2f, 0f, 0.05f, -0.7f, 0.01f, -0.01f, 0.9f, -0.9f, 0f};
+    compare(rule, start, 0.5, 1e-3, real, new float[][] {g, g});
+  }
+
+  static Stream<Arguments> rulesAndStarts() {
+    Stream.Builder<Arguments> b = Stream.builder();
+    for (FlipRule rule : FlipRule.values()) {
+      for (MomentumStart start : MomentumStart.values()) {
+        b.add(Arguments.of(rule, start));
+      }
+    }
+    return b.build();
+  }
+
+  @Test
+  void strictAndInclusiveDifferExactlyAtTheThreshold() {
+    float[] w = {1f, -1f};
+    float[] g = {0.5f, -0.5f};
+    for (FlipRule rule : FlipRule.values()) {
+      NDArray weights = manager.create(w);
+      BopUpdate bop = new BopUpdate(manager, weights, rule, MomentumStart.ZERO);
+      try (NDArray grad = manager.create(g)) {
+        bop.step(weights, grad, 1.0, 0.5).close();
+      }
+      float[] expected = rule == FlipRule.STRICT ? new float[] {1f, 1f} : new float[] {-1f, 1f};
+      assertArrayEquals(expected, weights.toFloatArray(), rule.id());
+    }
+  }
+}
