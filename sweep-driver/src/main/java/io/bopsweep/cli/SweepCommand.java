@@ -93,6 +93,13 @@ final class SweepCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("bopsweep: warning: " + sweep.name() + " is marked needs_cluster: true");
     }
 
+    // Refuse an unusable results directory before any Spark job starts.
+    org.apache.hadoop.conf.Configuration early = new org.apache.hadoop.conf.Configuration();
+    for (scala.Tuple2<String, String> kv : conf.getAllWithPrefix("spark.hadoop.")) {
+      early.set(kv._1(), kv._2());
+    }
+    ResultStore.openOrCreate(resultsUri, early);
+
     String resolvedMaster = master != null ? master : conf.get("spark.master", null);
     SparkSession.Builder builder = SparkSession.builder().appName("bopsweep " + sweep.name())
         .config("spark.speculation", "false")

@@ -68,6 +68,7 @@ public final class ResultSchema {
     b.required(PrimitiveTypeName.DOUBLE).named("train_seconds");
     b.required(PrimitiveTypeName.DOUBLE).named("eval_seconds");
     b.required(PrimitiveTypeName.DOUBLE).named("samples_per_sec");
+    b.required(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named("sign_hash");
     return b.named("epochs");
   }
 

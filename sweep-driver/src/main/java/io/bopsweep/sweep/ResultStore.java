@@ -306,6 +306,7 @@ public final class ResultStore implements Serializable {
       g.add("train_seconds", e.trainSeconds());
       g.add("eval_seconds", e.evalSeconds());
       g.add("samples_per_sec", e.samplesPerSec());
+      g.add("sign_hash", e.signHash());
       rows.add(g);
     }
     return rows;

@@ -3,48 +3,52 @@ package io.bopsweep.trainer.data;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.HttpURLConnection;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.util.HexFormat;
 
 /** HTTP downloads into a file, and digests of files. */
 final class Downloads {
-  private static final HttpClient CLIENT = HttpClient.newBuilder()
-      .followRedirects(HttpClient.Redirect.NORMAL)
-      .connectTimeout(Duration.ofSeconds(20))
-      .build();
+  /** A download that receives nothing for this long fails (system property bopsweep.download.timeoutMs). */
+  static final int TIMEOUT_MS = Integer.getInteger("bopsweep.download.timeoutMs", 60_000);
 
   private Downloads() {}
 
-  /** Downloads url into target (which must not be the final name: callers rename after verifying). */
+  /** Downloads url into target (never the final name: callers rename after verifying). */
   static void download(String url, Path target) throws IOException {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(30)).GET().build();
-    HttpResponse<InputStream> response;
-    try {
-      response = CLIENT.send(request, HttpResponse.BodyHandlers.ofInputStream());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while downloading " + url, e);
-    }
-    try (InputStream in = response.body()) {
-      if (response.statusCode() != 200) {
-        throw new IOException(url + ": HTTP " + response.statusCode());
+    URL current = URI.create(url).toURL();
+    for (int redirects = 0; ; redirects++) {
+      HttpURLConnection c = (HttpURLConnection) current.openConnection();
+      c.setConnectTimeout(TIMEOUT_MS);
+      c.setReadTimeout(TIMEOUT_MS);
+      c.setInstanceFollowRedirects(false);
+      c.setRequestProperty("User-Agent", "bopsweep");
+      int status = c.getResponseCode();
+      if (status >= 300 && status < 400 && c.getHeaderField("Location") != null && redirects < 5) {
+        current = new URL(current, c.getHeaderField("Location"));
+        c.disconnect();
+        continue;
       }
-      long expected = response.headers().firstValueAsLong("content-length").orElse(-1);
+      if (status != 200) {
+        c.disconnect();
+        throw new IOException(url + ": HTTP " + status);
+      }
+      long expected = c.getContentLengthLong();
       long copied;
-      try (OutputStream out = Files.newOutputStream(target)) {
+      try (InputStream in = c.getInputStream(); OutputStream out = Files.newOutputStream(target)) {
         copied = in.transferTo(out);
+      } catch (IOException e) {
+        throw new IOException(url + ": download interrupted (" + e.getMessage() + ")", e);
       }
       if (expected >= 0 && copied != expected) {
         throw new IOException(url + ": download interrupted after " + copied + " of " + expected + " bytes");
       }
+      return;
     }
   }
 

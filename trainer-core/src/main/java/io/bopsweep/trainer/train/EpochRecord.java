@@ -18,6 +18,8 @@ import java.util.Map;
  * @param trainSeconds wall time of the training steps
  * @param evalSeconds wall time of evaluation
  * @param samplesPerSec training images per second of train time
+ * @param signHash first 16 hex digits of SHA-256 over the signs of every binary kernel at the
+ *     epoch's end: equal hashes mean identical binary weights (Theorem 1 checks)
  */
 public record EpochRecord(
     int epoch,
@@ -39,7 +41,8 @@ public record EpochRecord(
     double lr,
     double trainSeconds,
     double evalSeconds,
-    double samplesPerSec) {
+    double samplesPerSec,
+    String signHash) {
 
   public EpochRecord {
     layerFlips = Collections.unmodifiableMap(new LinkedHashMap<>(layerFlips));
@@ -49,7 +52,7 @@ public record EpochRecord(
   /** The metrics that define a trial's results (timings excluded), for reproducibility checks. */
   public EpochRecord withoutTimings() {
     return new EpochRecord(epoch, steps, trainLoss, trainAcc, testLoss, testAcc, valLoss, valAcc, latentTestAcc,
-        latentBnTestAcc, flips, flipRatio, layerFlips, layerFlipRatio, piLast, gamma, lr, 0, 0, 0);
+        latentBnTestAcc, flips, flipRatio, layerFlips, layerFlipRatio, piLast, gamma, lr, 0, 0, 0, signHash);
   }
 
   /** log(ratio + e^-9), the paper's flip diagnostic. */

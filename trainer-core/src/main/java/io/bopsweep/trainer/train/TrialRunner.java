@@ -185,13 +185,29 @@ public final class TrialRunner {
             latentAcc, latentBnAcc, totalFlips, totalFlips / ((double) totalWeights * stepsPerEpoch), flipsByLayer,
             ratioByLayer, EpochRecord.pi(lastRatio),
             cfg.optimizer().hasLatentWeights() ? null : gammaAtStart, lrAtStart, trainSeconds, evalSeconds,
-            samples / trainSeconds);
+            samples / trainSeconds, signHash(kernels));
         records.add(record);
         options.checkpoints().save(snapshot(cfg, globalStep, records, net, optimizer));
         options.listener().onEpoch(cfg, record);
       }
     }
     return new TrialOutcome(TrialStatus.DONE, records, data.variant(), start[0], null, seconds(t0));
+  }
+
+  /** SHA-256 over the sign bits of every binary kernel, first 16 hex digits. */
+  static String signHash(List<Param> kernels) {
+    java.security.MessageDigest md;
+    try {
+      md = java.security.MessageDigest.getInstance("SHA-256");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    for (Param p : kernels) {
+      try (NDArray positive = p.value().gte(0f)) {
+        md.update(positive.toByteArray());
+      }
+    }
+    return java.util.HexFormat.of().formatHex(md.digest(), 0, 8);
   }
 
   private static double gammaAt(TrialConfig cfg, long globalStep, int stepsPerEpoch) {

@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.net.httpserver.HttpServer;
 import io.bopsweep.trainer.config.Choices.Dataset;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -163,25 +165,29 @@ class DataCacheTest {
   }
 
   @Test
-  void anInterruptedDownloadLeavesNothing() throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/mnist.tgz", ex -> {
-      ex.sendResponseHeaders(200, 1_000_000);
-      try (OutputStream out = ex.getResponseBody()) {
-        out.write(new byte[1000]);
-      } catch (IOException ignored) {
-        // the client sees a short body
-      }
-    });
-    server.start();
-    try {
+  void anInterruptedDownloadLeavesNothing() throws Exception {
+    // a server on 127.0.0.1 that announces 1,000,000 bytes, sends 1,000 and closes the connection
+    try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Thread serve = new Thread(() -> {
+        try (Socket s = server.accept()) {
+          s.getInputStream().read(new byte[4096]);
+          OutputStream out = s.getOutputStream();
+          out.write("HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\nConnection: close\r\n\r\n"
+              .getBytes(StandardCharsets.US_ASCII));
+          out.write(new byte[1000]);
+          out.flush();
+        } catch (IOException ignored) {
+          // the test fails on its own if nothing was served
+        }
+      });
+      serve.start();
       DataCache cache = cache();
-      String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/mnist.tgz";
+      String url = "http://127.0.0.1:" + server.getLocalPort() + "/mnist.tgz";
       DataException e = assertThrows(DataException.class, () -> cache.fetch(Dataset.MNIST, url));
       assertTrue(e.getMessage().startsWith(url), e.getMessage());
+      assertTrue(e.getMessage().contains("interrupted"), e.getMessage());
       assertNothingHalfWritten(cache);
-    } finally {
-      server.stop(0);
+      serve.join(10_000);
     }
   }
 
