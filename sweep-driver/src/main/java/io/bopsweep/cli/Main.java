@@ -1,5 +1,6 @@
 package io.bopsweep.cli;
 
+import io.bopsweep.analysis.AnalysisException;
 import io.bopsweep.sweep.SpecException;
 import io.bopsweep.sweep.StoreException;
 import io.bopsweep.trainer.config.ConfigException;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Command;
     versionProvider = Main.Version.class,
     description = "Hyperparameter sweeps of binarized neural networks (Bop) on Apache Spark.",
     subcommands = {DataCommand.class, TrainCommand.class, PlanCommand.class, SweepCommand.class,
-        CommandLine.HelpCommand.class})
+        ReportCommand.class, SqlCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
   public static final int EXIT_FAILED = 1;
   public static final int EXIT_BAD_INPUT = 2;
@@ -38,7 +39,7 @@ public final class Main {
     cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
       PrintWriter err = commandLine.getErr();
       if (ex instanceof ConfigException || ex instanceof DataException || ex instanceof BadInputException
-          || ex instanceof SpecException || ex instanceof StoreException) {
+          || ex instanceof SpecException || ex instanceof StoreException || ex instanceof AnalysisException) {
         err.println("bopsweep: error: " + firstLine(ex.getMessage()));
         return EXIT_BAD_INPUT;
       }

@@ -118,6 +118,22 @@ class SweepLocalModeTest {
       spark.stop();
     }
 
+    Run sql = cli("sql", "SELECT optimizer, count(*) AS n FROM epochs GROUP BY optimizer ORDER BY optimizer",
+        "--results", results.toString(), "--format", "csv");
+    assertEquals(0, sql.exit(), sql.err());
+    assertEquals("optimizer,n\nadam-latent,4\nbop,4\n", sql.out(), "DONE trials' epochs only");
+    Run badQuery = cli("sql", "SELECT nope FROM trials", "--results", results.toString());
+    assertEquals(2, badQuery.exit());
+    assertTrue(badQuery.err().startsWith("bopsweep: error: query error: "), badQuery.err());
+    Path reportDir = tmp.resolve("report");
+    Run report = cli("report", spec.toString(), "--results", results.toString(), "--out", reportDir.toString());
+    assertEquals(0, report.exit(), report.err());
+    assertTrue(Files.readString(reportDir.resolve("table-5.2-bop-vs-adam.md")).contains("| adam-latent |"));
+    assertTrue(Files.exists(reportDir.resolve("test-accuracy.png")));
+    Run notStore = cli("sql", "SELECT 1", "--results", tmp.toString());
+    assertEquals(2, notStore.exit());
+    assertTrue(notStore.err().contains("not a bopsweep results store"), notStore.err());
+
     Run second = cli("sweep", spec.toString(), "--results", results.toString());
     assertEquals(1, second.exit(), second.out() + second.err());
     assertTrue(second.out().contains("8 trials, 6 already done, 2 to run"), second.out());
