@@ -103,7 +103,7 @@ class SweepLocalModeTest {
       TrialConfig cfg = bop.config();
       DataCache.Loaded data = DataCache.resolve(null).load(Choices.Dataset.MNIST);
       TrialOutcome alone = TrialRunner.run(cfg, Splits.forTrial(cfg, data.variant(), data.train(), data.test()),
-          TrialRunner.Options.defaults());
+          TrialRunner.Options.defaults().withDevice("cpu", 1)); // as the sweep: 1 libtorch thread per trial
       List<Row> rows = epochs.where("trial_id = '" + bop.id() + "'").orderBy("epoch").collectAsList();
       for (EpochRecord e : alone.epochs()) {
         Row r = rows.get(e.epoch() - 1);

@@ -1,0 +1,117 @@
+package io.bopsweep.sweep;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.bopsweep.trainer.config.Choices;
+import io.bopsweep.trainer.data.DataCache;
+import io.bopsweep.trainer.data.Splits;
+import io.bopsweep.trainer.train.EpochRecord;
+import io.bopsweep.trainer.train.TrialOutcome;
+import io.bopsweep.trainer.train.TrialRunner;
+import io.bopsweep.trainer.train.TrialStatus;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.example.GroupReadSupport;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The application jar submitted with org.apache.spark.deploy.SparkSubmit (exactly what
+ * spark-submit runs) to a real standalone cluster of one Master and two Workers on 127.0.0.1.
+ */
+class SweepStandaloneClusterIT {
+  static final String SPEC = """
+      name: cluster-it
+      fixed: {dataset: mnist, model: mlp, width: 32, optimizer: bop, bop_start: sign, epochs: 2, batch_size: 100,
+              train_limit: 2000, test_limit: 500}
+      grid: {gamma: [1.0e-3, 1.0e-2], tau: [0.0, 1.0e-6]}
+      seeds: 1
+      """;
+
+  @TempDir Path tmp;
+
+  @BeforeAll
+  static void data() {
+    DataCache.resolve(null).fetch(Choices.Dataset.MNIST, null);
+  }
+
+  static List<String> submitArgs(StandaloneCluster cluster, Path spec, Path results) {
+    String appJar = System.getProperty("bopsweep.appJar");
+    assertTrue(appJar != null && Files.exists(Path.of(appJar)), "application jar " + appJar + " (run mvn verify)");
+    return List.of("--master", cluster.masterUrl(), "--deploy-mode", "client", "--class", "io.bopsweep.cli.Main",
+        "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.driver.bindAddress=127.0.0.1",
+        "--conf", "spark.ui.enabled=false", "--conf", "spark.executor.memory=1g",
+        "--conf", "spark.executor.extraJavaOptions=-Dai.djl.offline=true",
+        appJar, "sweep", spec.toString(), "--results", results.toString(), "--progress-interval", "1");
+  }
+
+  @Test
+  void applicationJarRunsASweepOnAStandaloneCluster() throws Exception {
+    Path spec = Files.writeString(tmp.resolve("cluster-it.yaml"), SPEC);
+    Path results = tmp.resolve("results");
+    try (StandaloneCluster cluster = new StandaloneCluster(tmp.resolve("cluster"), 2)) {
+      Process submit = cluster.builder(cluster.java("org.apache.spark.deploy.SparkSubmit", List.of("-Xmx1g"),
+          submitArgs(cluster, spec, results)), "submit").start();
+      assertTrue(submit.waitFor(6, TimeUnit.MINUTES), "the sweep finished in time");
+      String log = Files.readString(cluster.dir.resolve("submit.log"));
+      assertEquals(0, submit.exitValue(), log.substring(Math.max(0, log.length() - 4000)));
+      assertTrue(log.contains("sweep cluster-it: 4 done, 0 diverged, 0 failed"), log);
+    }
+
+    ResultStore store = ResultStore.open(results.toString(), new Configuration());
+    List<Trial> trials = Grid.expand(SpecParser.parse(spec));
+    Map<String, TrialStatus> committed = store.committed();
+    assertEquals(4, committed.size());
+    List<String> keys = new ArrayList<>();
+    for (Trial t : trials) {
+      assertEquals(TrialStatus.DONE, committed.get(t.id()));
+      List<Group> rows = read(results.resolve("epochs/" + t.id() + ".parquet"));
+      assertEquals(2, rows.size(), "rows = epochs");
+      for (Group g : rows) {
+        keys.add(g.getString("trial_id", 0) + "/" + g.getInteger("epoch", 0));
+        assertEquals(t.config().gamma(), g.getDouble("gamma", 0));
+        assertEquals(t.config().tau(), g.getDouble("tau", 0));
+        assertEquals("cpu", g.getString("device", 0));
+      }
+    }
+    assertEquals(keys.size(), keys.stream().distinct().count(), "no duplicate (trial, epoch)");
+    assertEquals(8, keys.size(), "rows = trials x epochs");
+
+    // the cluster computed exactly what the trainer computes alone for the same config and seed
+    Trial t = trials.get(3);
+    DataCache.Loaded data = DataCache.resolve(null).load(Choices.Dataset.MNIST);
+    TrialOutcome alone = TrialRunner.run(t.config(),
+        Splits.forTrial(t.config(), data.variant(), data.train(), data.test()),
+        TrialRunner.Options.defaults().withDevice("cpu", 1)); // the sweep ran each trial on 1 libtorch thread
+    List<Group> rows = read(results.resolve("epochs/" + t.id() + ".parquet"));
+    for (EpochRecord e : alone.epochs()) {
+      Group g = rows.get(e.epoch() - 1);
+      assertEquals(e.epoch(), g.getInteger("epoch", 0));
+      assertEquals(e.testAcc(), g.getDouble("test_acc", 0));
+      assertEquals(e.trainLoss(), g.getDouble("train_loss", 0));
+      assertEquals(e.signHash(), g.getString("sign_hash", 0));
+    }
+  }
+
+  static List<Group> read(Path file) throws Exception {
+    List<Group> out = new ArrayList<>();
+    try (ParquetReader<Group> r = ParquetReader.builder(new GroupReadSupport(), new org.apache.hadoop.fs.Path(file.toUri()))
+        .withConf(new Configuration()).build()) {
+      Group g;
+      while ((g = r.read()) != null) {
+        out.add(g);
+      }
+    }
+    out.sort((a, b) -> Integer.compare(a.getInteger("epoch", 0), b.getInteger("epoch", 0)));
+    return out;
+  }
+}
