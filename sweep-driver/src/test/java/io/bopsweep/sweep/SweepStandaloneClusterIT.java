@@ -102,6 +102,82 @@ class SweepStandaloneClusterIT {
     }
   }
 
+  @Test
+  void killingAWorkerMidSweepLosesNothingAndTheRetryResumesFromItsCheckpoint() throws Exception {
+    Path spec = Files.writeString(tmp.resolve("kill-it.yaml"), """
+        name: kill-it
+        fixed: {dataset: mnist, model: mlp, width: 64, optimizer: bop, bop_start: sign, epochs: 6, batch_size: 100,
+                train_limit: 6000, test_limit: 500}
+        grid: {gamma: [1.0e-3, 1.0e-2]}
+        seeds: 1
+        """);
+    Path results = tmp.resolve("results-kill");
+    try (StandaloneCluster cluster = new StandaloneCluster(tmp.resolve("cluster-kill"), 2)) {
+      Process submit = cluster.builder(cluster.java("org.apache.spark.deploy.SparkSubmit", List.of("-Xmx1g"),
+          submitArgs(cluster, spec, results)), "submit").start();
+      // wait until both trials have finished at least two epochs, then kill -9 one worker and its executor
+      long end = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
+      while (System.nanoTime() < end && epochsInProgress(results) < 4) {
+        Thread.sleep(200);
+      }
+      assertTrue(epochsInProgress(results) >= 4, "trials were running");
+      StandaloneCluster.kill(cluster.workers.get(0));
+      assertTrue(submit.waitFor(6, TimeUnit.MINUTES), "the sweep finished in time");
+      String log = Files.readString(cluster.dir.resolve("submit.log"));
+      assertEquals(0, submit.exitValue(), log.substring(Math.max(0, log.length() - 4000)));
+      assertTrue(log.contains("sweep kill-it: 2 done, 0 diverged, 0 failed"), log);
+    }
+    ResultStore store = ResultStore.open(results.toString(), new Configuration());
+    List<Trial> trials = Grid.expand(SpecParser.parse(spec));
+    int resumed = 0;
+    for (Trial t : trials) {
+      assertEquals(TrialStatus.DONE, store.committed().get(t.id()));
+      List<Group> rows = read(results.resolve("epochs/" + t.id() + ".parquet"));
+      assertEquals(6, rows.size());
+      for (int e = 0; e < 6; e++) {
+        assertEquals(e + 1, rows.get(e).getInteger("epoch", 0), "every epoch once");
+      }
+      Group trialRow = read(results.resolve("trials/" + t.id() + ".parquet")).get(0);
+      int attempts = store.attempts(t.id()).size();
+      if (attempts > 1) {
+        resumed++;
+        assertEquals(attempts, trialRow.getInteger("attempt", 0));
+        assertTrue(trialRow.getInteger("start_epoch", 0) >= 2, "the retry resumed from the checkpoint");
+      }
+      // same metrics as an uninterrupted run of the same config
+      DataCache.Loaded data = DataCache.resolve(null).load(Choices.Dataset.MNIST);
+      TrialOutcome alone = TrialRunner.run(t.config(),
+          Splits.forTrial(t.config(), data.variant(), data.train(), data.test()),
+          TrialRunner.Options.defaults().withDevice("cpu", 1));
+      for (EpochRecord e : alone.epochs()) {
+        assertEquals(e.testAcc(), rows.get(e.epoch() - 1).getDouble("test_acc", 0));
+        assertEquals(e.signHash(), rows.get(e.epoch() - 1).getString("sign_hash", 0));
+      }
+    }
+    assertEquals(1, resumed, "exactly the trial of the killed worker ran twice");
+  }
+
+  /** Sum of the epochs that running trials report. */
+  static int epochsInProgress(Path results) throws Exception {
+    Path dir = results.resolve("_checkpoints");
+    if (!Files.isDirectory(dir)) {
+      return 0;
+    }
+    int sum = 0;
+    try (var trials = Files.list(dir)) {
+      for (Path t : trials.toList()) {
+        Path p = t.resolve("progress.json");
+        try {
+          String json = Files.readString(p);
+          sum += new com.fasterxml.jackson.databind.ObjectMapper().readTree(json).get("epoch").asInt();
+        } catch (java.io.IOException | NumberFormatException e) {
+          // not there yet, or being replaced
+        }
+      }
+    }
+    return sum;
+  }
+
   static List<Group> read(Path file) throws Exception {
     List<Group> out = new ArrayList<>();
     try (ParquetReader<Group> r = ParquetReader.builder(new GroupReadSupport(), new org.apache.hadoop.fs.Path(file.toUri()))
