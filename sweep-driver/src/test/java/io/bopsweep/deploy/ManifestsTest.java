@@ -1,0 +1,98 @@
+package io.bopsweep.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+/** The Kubernetes manifests and Spark profiles parse and hold the fields that matter. */
+class ManifestsTest {
+  static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+  static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+  static List<JsonNode> documents(String file) throws Exception {
+    List<JsonNode> docs = new ArrayList<>();
+    try (YAMLParser p = new YAMLFactory().createParser(ROOT.resolve(file).toFile())) {
+      var it = YAML.readValues(p, JsonNode.class);
+      while (it.hasNext()) {
+        docs.add(it.next());
+      }
+    }
+    return docs;
+  }
+
+  @Test
+  void rbacGivesTheDriverOnlyNamespacedPodRights() throws Exception {
+    List<JsonNode> docs = documents("k8s/rbac.yaml");
+    assertEquals(List.of("Namespace", "ServiceAccount", "Role", "RoleBinding"),
+        docs.stream().map(d -> d.get("kind").asText()).toList());
+    JsonNode role = docs.get(2);
+    assertEquals("bopsweep", role.at("/metadata/namespace").asText());
+    assertTrue(role.at("/rules/0/resources").toString().contains("pods"));
+    JsonNode binding = docs.get(3);
+    assertEquals("bopsweep-driver", binding.at("/subjects/0/name").asText());
+    assertEquals("Role", binding.at("/roleRef/kind").asText(), "no ClusterRole");
+  }
+
+  @Test
+  void sparkApplicationRunsTheJarWithGpuExecutors() throws Exception {
+    JsonNode app = documents("k8s/spark-application.yaml").get(0);
+    assertEquals("SparkApplication", app.get("kind").asText());
+    assertEquals("io.bopsweep.cli.Main", app.at("/spec/mainClass").asText());
+    assertEquals("local:///opt/bopsweep/bopsweep-app.jar", app.at("/spec/mainApplicationFile").asText());
+    assertEquals("4.1.1", app.at("/spec/sparkVersion").asText());
+    assertEquals("nvidia.com/gpu", app.at("/spec/executor/gpu/name").asText());
+    assertEquals(1, app.at("/spec/executor/gpu/quantity").asInt());
+    assertEquals("false", app.at("/spec/sparkConf/spark.speculation").asText());
+    assertEquals("bopsweep-driver", app.at("/spec/driver/serviceAccount").asText());
+    assertTrue(app.at("/spec/arguments").toString().contains("sweep"));
+  }
+
+  @Test
+  void executorTemplateTargetsGpuNodesAsNonRoot() throws Exception {
+    JsonNode pod = documents("k8s/executor-pod-template.yaml").get(0);
+    assertEquals("true", pod.at("/spec/nodeSelector/nvidia.com~1gpu.present").asText());
+    assertEquals("nvidia.com/gpu", pod.at("/spec/tolerations/0/key").asText());
+    assertTrue(pod.at("/spec/securityContext/runAsNonRoot").asBoolean());
+    assertEquals("1", pod.at("/spec/containers/0/resources/limits/nvidia.com~1gpu").asText());
+  }
+
+  @Test
+  void imageIsTheOfficialSparkImageOfTheBuiltVersionWithoutSecrets() throws Exception {
+    String dockerfile = Files.readString(ROOT.resolve("k8s/Dockerfile"));
+    assertTrue(dockerfile.contains("FROM apache/spark:4.1.1-scala2.13-java17"), "same Spark version as the build");
+    assertTrue(dockerfile.contains("USER spark"), "non-root");
+    assertTrue(dockerfile.contains("PYTORCH_LIBRARY_PATH=/opt/libtorch/lib"));
+    for (String secret : List.of("AWS_SECRET", "aws_secret_access_key", "PASSWORD", "TOKEN=")) {
+      assertTrue(!dockerfile.contains(secret), "no secrets baked in: " + secret);
+    }
+  }
+
+  @Test
+  void sparkProfilesTurnSpeculationOffAndDeclareGpus() throws Exception {
+    for (String profile : List.of("local", "standalone", "k8s-gpu")) {
+      Properties p = new Properties();
+      try (var in = Files.newInputStream(ROOT.resolve("conf/spark/" + profile + ".properties"))) {
+        p.load(in);
+      }
+      assertEquals("false", p.getProperty("spark.speculation").strip(), profile);
+      assertTrue(p.getProperty("spark.task.maxFailures") != null, profile);
+    }
+    Properties gpu = new Properties();
+    try (var in = Files.newInputStream(ROOT.resolve("conf/spark/k8s-gpu.properties"))) {
+      gpu.load(in);
+    }
+    assertEquals("nvidia.com", gpu.getProperty("spark.executor.resource.gpu.vendor").strip());
+    assertEquals("/opt/bopsweep/conf/spark/gpu-discovery.sh", gpu.getProperty("spark.executor.resource.gpu.discoveryScript").strip());
+    assertTrue(Files.isExecutable(ROOT.resolve("conf/spark/gpu-discovery.sh")));
+  }
+}
