@@ -1,5 +1,6 @@
 package io.bopsweep.cli;
 
+import io.bopsweep.sweep.DriverLock;
 import io.bopsweep.sweep.Grid;
 import io.bopsweep.sweep.Progress;
 import io.bopsweep.sweep.ResultStore;
@@ -98,7 +99,17 @@ final class SweepCommand implements Callable<Integer> {
     for (scala.Tuple2<String, String> kv : conf.getAllWithPrefix("spark.hadoop.")) {
       early.set(kv._1(), kv._2());
     }
-    ResultStore.openOrCreate(resultsUri, early);
+    ResultStore earlyStore = ResultStore.openOrCreate(resultsUri, early);
+    DriverLock lock = DriverLock.acquire(earlyStore, sweep.name());
+    try {
+      return run(out, sweep, trials, conf, resultsUri, threads, dir, sources);
+    } finally {
+      lock.close();
+    }
+  }
+
+  private int run(PrintWriter out, SweepSpec sweep, List<Trial> trials, SparkConf conf, String resultsUri, int threads,
+      String dir, Map<String, String> sources) {
 
     String resolvedMaster = master != null ? master : conf.get("spark.master", null);
     SparkSession.Builder builder = SparkSession.builder().appName("bopsweep " + sweep.name())

@@ -94,10 +94,15 @@ public final class ResultStore implements Serializable {
         }
       }
       fs.mkdirs(root);
-      try (OutputStream out = fs.create(new Path(root, MARKER), false)) {
+      // written under a temporary name and renamed, so that no reader sees an empty marker
+      Path tmp = new Path(root, "." + MARKER + "." + UUID.randomUUID() + ".tmp");
+      try (OutputStream out = fs.create(tmp, false)) {
         out.write(JSON.writeValueAsBytes(Map.of("format", FORMAT, "schema_version", ResultSchema.VERSION)));
-      } catch (FileAlreadyExistsException e) {
-        store.checkMarker(fs, new Path(root, MARKER));
+      }
+      Path marker = new Path(root, MARKER);
+      if (fs.exists(marker) || !fs.rename(tmp, marker)) {
+        fs.delete(tmp, false);
+        store.checkMarker(fs, marker);
       }
       return store;
     } catch (IOException e) {
@@ -210,6 +215,9 @@ public final class ResultStore implements Serializable {
       Path trialsTmp = new Path(staging, "trials.parquet");
       write(trialsTmp, ResultSchema.trials(), List.of(trialRow(r)));
       move(fs, epochsTmp, new Path(root(), "epochs/" + r.trialId() + ".parquet"));
+      if (Boolean.getBoolean("bopsweep.faultInjection.haltBetweenCommitRenames")) {
+        Runtime.getRuntime().halt(137); // fault tests: the process dies between the two renames
+      }
       move(fs, trialsTmp, new Path(root(), "trials/" + r.trialId() + ".parquet"));
     } finally {
       fs.delete(staging, true);

@@ -154,5 +154,13 @@ final class StandaloneCluster implements AutoCloseable {
       kill(w);
     }
     kill(master);
+    // remove the links to the Maven jars ourselves (JUnit's temp-dir cleanup warns about each one)
+    try (var links = Files.list(sparkHome.resolve("jars"))) {
+      for (Path link : links.toList()) {
+        Files.deleteIfExists(link);
+      }
+    } catch (IOException e) {
+      // the temp dir cleanup deals with what is left
+    }
   }
 }

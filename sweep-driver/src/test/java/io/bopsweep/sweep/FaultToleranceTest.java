@@ -1,0 +1,166 @@
+package io.bopsweep.sweep;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.bopsweep.cli.Main;
+import io.bopsweep.trainer.config.Choices;
+import io.bopsweep.trainer.data.DataCache;
+import io.bopsweep.trainer.train.TrialStatus;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.example.data.Group;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Kills of the sweep driver (Spark local mode, a separate JVM) and what a rerun of the same command makes of them. */
+class FaultToleranceTest {
+  static final String SPEC = """
+      name: faults
+      fixed: {dataset: mnist, model: mlp, width: 32, optimizer: bop, bop_start: sign, epochs: 4, batch_size: 100,
+              train_limit: 4000, test_limit: 500}
+      grid: {gamma: [1.0e-3, 1.0e-2]}
+      seeds: 2
+      """;
+
+  @TempDir Path tmp;
+
+  @BeforeAll
+  static void data() {
+    DataCache.resolve(null).fetch(Choices.Dataset.MNIST, null);
+  }
+
+  static Process driver(Path spec, Path results, Path log, String... jvmOptions) throws Exception {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(StandaloneCluster.OPENS);
+    cmd.add("-Xmx2g");
+    cmd.add("-Dai.djl.offline=true");
+    cmd.addAll(List.of(jvmOptions));
+    cmd.add("-cp");
+    cmd.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
+    cmd.add("io.bopsweep.cli.Main");
+    cmd.addAll(List.of("sweep", spec.toString(), "--results", results.toString(), "--progress-interval", "0.5"));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+    return pb.start();
+  }
+
+  static int cli(String... args) {
+    return Main.run(args, new PrintWriter(new StringWriter(), true), new PrintWriter(new StringWriter(), true));
+  }
+
+  static String cliErr(String... args) {
+    StringWriter err = new StringWriter();
+    Main.run(args, new PrintWriter(new StringWriter(), true), new PrintWriter(err, true));
+    return err.toString();
+  }
+
+  static void awaitOrFail(java.util.function.BooleanSupplier condition, int seconds, String what) throws Exception {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (System.nanoTime() < end) {
+      if (condition.getAsBoolean()) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("timed out waiting for: " + what);
+  }
+
+  static ResultStore store(Path results) {
+    return ResultStore.open(results.toString(), new Configuration());
+  }
+
+  /** Per trial: the (epoch, test_acc, sign_hash) sequence stored. */
+  static Map<String, List<String>> metrics(Path results) throws Exception {
+    Map<String, List<String>> out = new java.util.TreeMap<>();
+    try (var files = Files.list(results.resolve("epochs"))) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".parquet")).toList()) {
+        List<String> rows = new ArrayList<>();
+        for (Group g : SweepStandaloneClusterIT.read(f)) {
+          rows.add(g.getInteger("epoch", 0) + ":" + g.getDouble("test_acc", 0) + ":" + g.getString("sign_hash", 0));
+        }
+        out.put(f.getFileName().toString(), rows);
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void killedDriverRerunTrainsOnlyWhatWasNotFinishedAndEndsWithTheSameStore() throws Exception {
+    Path spec = Files.writeString(tmp.resolve("faults.yaml"), SPEC);
+    Path reference = tmp.resolve("reference");
+    assertEquals(0, cli("sweep", spec.toString(), "--results", reference.toString()));
+
+    Path results = tmp.resolve("results");
+    Process p = driver(spec, results, tmp.resolve("killed.log"));
+    awaitOrFail(() -> Files.exists(results.resolve("STORE.json")) && store(results).committed().size() >= 1
+        && !store(results).progress().isEmpty(), 240, "one trial committed and another running");
+    Map<String, TrialStatus> before = store(results).committed();
+    p.descendants().forEach(ProcessHandle::destroyForcibly);
+    p.destroyForcibly();
+    assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+
+    assertEquals(0, cli("sweep", spec.toString(), "--results", results.toString()), "the same command again");
+    ResultStore store = store(results);
+    List<Trial> trials = Grid.expand(SpecParser.parse(spec));
+    int resumed = 0;
+    for (Trial t : trials) {
+      assertEquals(TrialStatus.DONE, store.committed().get(t.id()));
+      int attempts = store.attempts(t.id()).size();
+      if (before.containsKey(t.id())) {
+        assertEquals(1, attempts, "a trial finished before the kill is not trained again");
+      } else if (attempts > 1) {
+        Group row = SweepStandaloneClusterIT.read(results.resolve("trials/" + t.id() + ".parquet")).get(0);
+        resumed += row.getInteger("start_epoch", 0) > 0 ? 1 : 0;
+      }
+    }
+    assertTrue(resumed >= 1, "a trial that was running resumed from its checkpoint");
+    assertEquals(metrics(reference), metrics(results), "exactly what an uninterrupted sweep stores");
+  }
+
+  @Test
+  void aKillBetweenTheTwoCommitRenamesLeavesTheTrialInvisibleAndTheRerunCompletesIt() throws Exception {
+    Path spec = Files.writeString(tmp.resolve("faults.yaml"), SPEC);
+    Path results = tmp.resolve("results");
+    Process p = driver(spec, results, tmp.resolve("halted.log"), "-Dbopsweep.faultInjection.haltBetweenCommitRenames=true");
+    assertTrue(p.waitFor(4, TimeUnit.MINUTES));
+    assertEquals(137, p.exitValue(), Files.readString(tmp.resolve("halted.log")));
+    assertEquals(Map.of(), store(results).committed(), "no trials row: nothing is visible");
+    try (var epochs = Files.list(results.resolve("epochs"))) {
+      assertTrue(epochs.anyMatch(f -> f.toString().endsWith(".parquet")), "the epochs file of the killed commit is there");
+    }
+    assertEquals(0, cli("sweep", spec.toString(), "--results", results.toString()));
+    ResultStore store = store(results);
+    for (Trial t : Grid.expand(SpecParser.parse(spec))) {
+      assertEquals(TrialStatus.DONE, store.committed().get(t.id()));
+      assertEquals(4, SweepStandaloneClusterIT.read(results.resolve("epochs/" + t.id() + ".parquet")).size());
+    }
+  }
+
+  @Test
+  void aSecondDriverOnTheSameResultsRefusesAndAKilledDriversLockIsTakenOver() throws Exception {
+    Path spec = Files.writeString(tmp.resolve("faults.yaml"), SPEC);
+    Path results = tmp.resolve("results");
+    Process first = driver(spec, results, tmp.resolve("first.log"));
+    awaitOrFail(() -> Files.exists(results.resolve("_driver.lock")), 120, "the first driver holds the lock");
+    String err = cliErr("sweep", spec.toString(), "--results", results.toString());
+    assertTrue(err.contains("in use by the sweep driver of 'faults'"), err);
+    assertEquals(1, err.strip().lines().count(), err);
+    first.descendants().forEach(ProcessHandle::destroyForcibly);
+    first.destroyForcibly();
+    assertTrue(first.waitFor(30, TimeUnit.SECONDS));
+    assertTrue(Files.exists(results.resolve("_driver.lock")), "kill -9 leaves the lock behind");
+    assertEquals(0, cli("sweep", spec.toString(), "--results", results.toString()), "its process is gone: taken over");
+    assertTrue(!Files.exists(results.resolve("_driver.lock")), "released at the end");
+    assertEquals(4, store(results).committed().size());
+  }
+}
