@@ -1,0 +1,175 @@
+package io.bopsweep.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every kind of bad input a user can give, through the CLI: exit code 2, one line naming what is
+ * wrong and where, and every file in the working area untouched (hashes before and after).
+ */
+class BadInputTest {
+  @TempDir static Path dir;
+
+  @BeforeAll
+  static void files() throws IOException {
+    Files.writeString(dir.resolve("ok.yaml"), "fixed: {epochs: 1, width: 16, train_limit: 200, test_limit: 100}\n");
+    spec("syntax.yaml", "fixed: {epochs: [1\n");
+    spec("unknown-key.yaml", "fixd: {epochs: 1}\n");
+    spec("unknown-setting.yaml", "fixed: {learning_rate: 0.1}\n");
+    spec("wrong-type.yaml", "fixed: {batch_size: large}\n");
+    spec("gamma-range.yaml", "grid: {gamma: [0.5, 1.5]}\n");
+    spec("negative-tau.yaml", "fixed: {tau: -1.0e-6}\n");
+    spec("zero-lr.yaml", "fixed: {optimizer: adam-latent, lr: 0}\n");
+    spec("zero-epochs.yaml", "fixed: {epochs: 0}\n");
+    spec("empty-grid.yaml", "grid: {}\n");
+    spec("empty-axis.yaml", "grid: {tau: []}\n");
+    spec("duplicate-points.yaml", "points: [{gamma: 1.0e-3}, {gamma: 0.001}]\n");
+    spec("unknown-model.yaml", "fixed: {model: resnet}\n");
+    spec("unknown-optimizer.yaml", "fixed: {optimizer: lamb}\n");
+    spec("unknown-dataset.yaml", "fixed: {dataset: imagenet}\n");
+    spec("bad-schedule.yaml", "fixed: {gamma_schedule: cosine}\n");
+    spec("not-a-mapping.yaml", "- 1\n- 2\n");
+    Path notStore = Files.createDirectories(dir.resolve("not-a-store"));
+    Files.writeString(notStore.resolve("mine.txt"), "precious");
+    Path old = Files.createDirectories(dir.resolve("old-store"));
+    Files.writeString(old.resolve("STORE.json"), "{\"format\":\"bopsweep-results\",\"schema_version\":99}");
+    Files.writeString(dir.resolve("a-file"), "not a directory");
+    Path badData = Files.createDirectories(dir.resolve("bad-mnist"));
+    Files.write(badData.resolve("train-images-idx3-ubyte"), idx(0x0803, 10, 28));
+    Files.write(badData.resolve("train-labels-idx1-ubyte"), idx(0x0801, 9, 0));
+    Files.write(badData.resolve("t10k-images-idx3-ubyte"), idx(0x0803, 5, 28));
+    Files.write(badData.resolve("t10k-labels-idx1-ubyte"), idx(0x0801, 5, 0));
+    Path wrongMagic = Files.createDirectories(dir.resolve("wrong-magic"));
+    Files.write(wrongMagic.resolve("train-images-idx3-ubyte"), idx(0x0802, 10, 28));
+    Files.write(wrongMagic.resolve("train-labels-idx1-ubyte"), idx(0x0801, 10, 0));
+    Files.write(wrongMagic.resolve("t10k-images-idx3-ubyte"), idx(0x0803, 5, 28));
+    Files.write(wrongMagic.resolve("t10k-labels-idx1-ubyte"), idx(0x0801, 5, 0));
+    Path truncated = Files.createDirectories(dir.resolve("truncated"));
+    byte[] images = idx(0x0803, 10, 28);
+    Files.write(truncated.resolve("train-images-idx3-ubyte"), java.util.Arrays.copyOf(images, images.length - 50));
+    Files.write(truncated.resolve("train-labels-idx1-ubyte"), idx(0x0801, 10, 0));
+    Files.write(truncated.resolve("t10k-images-idx3-ubyte"), idx(0x0803, 5, 28));
+    Files.write(truncated.resolve("t10k-labels-idx1-ubyte"), idx(0x0801, 5, 0));
+    Files.createDirectories(dir.resolve("empty-dir"));
+    Files.createDirectories(dir.resolve("cache"));
+    Files.writeString(dir.resolve("query.sql"), "SELEC nonsense");
+  }
+
+  static void spec(String name, String text) throws IOException {
+    Files.writeString(dir.resolve(name), text);
+  }
+
+  static byte[] idx(int magic, int n, int size) throws IOException {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    DataOutputStream d = new DataOutputStream(b);
+    d.writeInt(magic);
+    d.writeInt(n);
+    if (size > 0) {
+      d.writeInt(size);
+      d.writeInt(size);
+      d.write(new byte[n * size * size]);
+    } else {
+      d.write(new byte[n]);
+    }
+    return b.toByteArray();
+  }
+
+  static Stream<Arguments> cases() {
+    return Stream.of(
+        // sweep specs
+        Arguments.of("sweep DIR/syntax.yaml --results DIR/r", "syntax.yaml: not valid YAML at line"),
+        Arguments.of("sweep DIR/unknown-key.yaml --results DIR/r", "unknown-key.yaml: fixd: unknown key (did you mean 'fixed'?)"),
+        Arguments.of("plan DIR/unknown-setting.yaml", "unknown-setting.yaml: fixed.learning_rate: unknown setting"),
+        Arguments.of("plan DIR/wrong-type.yaml", "wrong-type.yaml: fixed.batch_size: expected an integer, got 'large'"),
+        Arguments.of("plan DIR/gamma-range.yaml", "gamma-range.yaml: grid.gamma[1]: must be in (0, 1], got 1.5"),
+        Arguments.of("plan DIR/negative-tau.yaml", "negative-tau.yaml: fixed.tau: must be >= 0"),
+        Arguments.of("plan DIR/zero-lr.yaml", "zero-lr.yaml: fixed.lr: must be > 0"),
+        Arguments.of("plan DIR/zero-epochs.yaml", "zero-epochs.yaml: fixed.epochs: must be >= 1"),
+        Arguments.of("plan DIR/empty-grid.yaml", "empty-grid.yaml: grid: must be a non-empty mapping"),
+        Arguments.of("plan DIR/empty-axis.yaml", "empty-axis.yaml: grid.tau: must be a non-empty list"),
+        Arguments.of("plan DIR/duplicate-points.yaml", "duplicate-points.yaml: duplicate points: points[1]"),
+        Arguments.of("plan DIR/unknown-model.yaml", "unknown-model.yaml: fixed.model: unknown value 'resnet'"),
+        Arguments.of("plan DIR/unknown-optimizer.yaml", "unknown-optimizer.yaml: fixed.optimizer: unknown value 'lamb'"),
+        Arguments.of("plan DIR/unknown-dataset.yaml", "unknown-dataset.yaml: fixed.dataset: unknown value 'imagenet'"),
+        Arguments.of("plan DIR/bad-schedule.yaml", "bad-schedule.yaml: fixed.gamma_schedule: unknown schedule 'cosine'"),
+        Arguments.of("plan DIR/not-a-mapping.yaml", "not-a-mapping.yaml: a sweep spec is a mapping"),
+        Arguments.of("plan DIR/missing.yaml", "missing.yaml: no such file"),
+        // data files
+        Arguments.of("data fetch mnist --from DIR/bad-mnist --data-dir DIR/cache", "holds 10 images but train-labels-idx1-ubyte holds 9 labels"),
+        Arguments.of("data fetch mnist --from DIR/wrong-magic --data-dir DIR/cache", "train-images-idx3-ubyte: not an IDX image file"),
+        Arguments.of("data fetch mnist --from DIR/truncated --data-dir DIR/cache", "train-images-idx3-ubyte: truncated"),
+        Arguments.of("data fetch mnist --from DIR/empty-dir --data-dir DIR/cache", "empty-dir: does not contain"),
+        Arguments.of("data fetch cifar10 --from DIR/ok.yaml --data-dir DIR/cache", "ok.yaml: not a complete gzip archive"),
+        Arguments.of("data fetch mnist --from DIR/ok.yaml --data-dir DIR/a-file/cache", "cache directory is not writable"),
+        Arguments.of("data verify fashion-mnist --data-dir DIR/cache", "is not in the cache; run: bopsweep data fetch fashion-mnist"),
+        // results directories
+        Arguments.of("sweep DIR/ok.yaml --results DIR/not-a-store", "not-a-store: not a bopsweep results store"),
+        Arguments.of("sweep DIR/ok.yaml --results DIR/old-store", "old-store: written with result schema version 99"),
+        Arguments.of("sweep DIR/ok.yaml --results DIR/a-file", "a-file: is a file, not a results directory"),
+        Arguments.of("sql SELECT_1 --results DIR/not-a-store", "not-a-store: not a bopsweep results store"),
+        Arguments.of("report ok --results DIR/empty-dir", "empty-dir: not a bopsweep results store"),
+        Arguments.of("sql SELECT_1 --results DIR/missing-results", "missing-results: no such results directory"),
+        // CLI misuse
+        Arguments.of("frobnicate", "Unmatched argument at index 0: 'frobnicate'"),
+        Arguments.of("sweep", "Missing required parameter: 'SPEC'"),
+        Arguments.of("train --epochz 3", "Unknown options: '--epochz'"),
+        Arguments.of("train --width -5", "width: must be > 0"),
+        Arguments.of("sql -f DIR/nope.sql --results DIR/old-store", "nope.sql: no such file"),
+        Arguments.of("sql SELECT_1 --format xml", "--format: use table, csv or json"),
+        Arguments.of("sweep DIR/ok.yaml --results DIR/r --threads-per-trial 0", "--threads-per-trial: must be >= 1"));
+  }
+
+  static String hashTree(Path root) throws Exception {
+    TreeMap<String, String> files = new TreeMap<>();
+    try (var walk = Files.walk(root)) {
+      for (Path p : walk.toList()) {
+        String rel = root.relativize(p).toString();
+        if (rel.endsWith(".lock")) {
+          continue; // the data cache's lock files stay by design: deleting one another process holds breaks the lock
+        }
+        if (Files.isRegularFile(p)) {
+          files.put(rel, HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p))));
+        } else {
+          files.put(rel + "/", "dir");
+        }
+      }
+    }
+    return files.toString();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void badInputIsOneLineExitTwoAndTouchesNothing(String args, String expected) throws Exception {
+    String before = hashTree(dir);
+    String[] argv = args.replace("DIR", dir.toString()).split(" ");
+    for (int i = 0; i < argv.length; i++) {
+      argv[i] = argv[i].replace("SELECT_1", "SELECT 1");
+    }
+    StringWriter err = new StringWriter();
+    int code = Main.run(argv, new PrintWriter(new StringWriter(), true), new PrintWriter(err, true));
+    assertEquals(2, code, err.toString());
+    List<String> lines = err.toString().strip().lines().toList();
+    assertEquals(1, lines.size(), "one line: " + err);
+    assertTrue(lines.get(0).startsWith("bopsweep: error: "), lines.get(0));
+    assertTrue(lines.get(0).contains(expected), "'" + lines.get(0) + "' lacks '" + expected + "'");
+    assertEquals(before, hashTree(dir), "files untouched");
+  }
+}
