@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import java.nio.FloatBuffer;
 import io.bopsweep.trainer.config.Choices.FlipRule;
 import io.bopsweep.trainer.config.Choices.MomentumStart;
 import io.bopsweep.trainer.model.Binarize;
@@ -24,9 +25,16 @@ public final class BopUpdate {
   private final FlipRule rule;
   private final MomentumStart start;
   private final NDArray momentum;
+  private final boolean hostPath;
   private boolean started;
 
   public BopUpdate(NDManager manager, NDArray kernel, FlipRule rule, MomentumStart start) {
+    this(manager, kernel, rule, start, true);
+  }
+
+  /** @param hostPath use the one-pass update on the tensors' memory when they are on the CPU */
+  BopUpdate(NDManager manager, NDArray kernel, FlipRule rule, MomentumStart start, boolean hostPath) {
+    this.hostPath = hostPath;
     this.rule = rule;
     this.start = start;
     this.momentum = manager.zeros(kernel.getShape());
@@ -50,6 +58,10 @@ public final class BopUpdate {
    * @return the number of weights whose sign changed, as an int64 scalar array
    */
   public NDArray step(NDArray w, NDArray grad, double gamma, double tau) {
+    if (hostPath && HostBuffers.usable(w) && HostBuffers.usable(grad)) {
+      long flips = fusedStep(HostBuffers.floats(w), HostBuffers.floats(momentum), HostBuffers.floats(grad), gamma, tau);
+      return w.getManager().create(flips);
+    }
     if (start == MomentumStart.FIRST_GRAD && !started) {
       momentum.muli(0f).addi(grad);
     } else {
@@ -71,6 +83,55 @@ public final class BopUpdate {
     }
     NDArray flips = newW.neq(oldSign).sum();
     w.muli(0f).addi(newW);
+    return flips;
+  }
+
+  private static final int CHUNK = 1 << 16;
+
+  /**
+   * The same update in one pass over w, m and g, on the tensors' memory (CPU), split into chunks
+   * that run in parallel. Element for element the same float arithmetic as the tensor path:
+   * m = m * (1 - gamma) + g * gamma, rounded after each operation.
+   */
+  long fusedStep(FloatBuffer w, FloatBuffer m, FloatBuffer g, double gamma, double tau) {
+    float a = (float) (1 - gamma);
+    float b = (float) gamma;
+    float t = (float) tau;
+    boolean copyGrad = start == MomentumStart.FIRST_GRAD && !started;
+    boolean strict = rule == FlipRule.STRICT;
+    started = true;
+    int n = w.capacity();
+    int chunks = (n + CHUNK - 1) / CHUNK;
+    if (chunks == 1) {
+      return fusedRange(w, m, g, 0, n, a, b, t, copyGrad, strict);
+    }
+    return java.util.stream.IntStream.range(0, chunks).parallel()
+        .mapToLong(c -> fusedRange(w, m, g, c * CHUNK, Math.min(n, (c + 1) * CHUNK), a, b, t, copyGrad, strict))
+        .sum();
+  }
+
+  private static long fusedRange(FloatBuffer w, FloatBuffer m, FloatBuffer g, int from, int to, float a, float b,
+      float t, boolean copyGrad, boolean strict) {
+    long flips = 0;
+    for (int i = from; i < to; i++) {
+      float gi = g.get(i);
+      float mi = copyGrad ? gi : m.get(i) * a + gi * b;
+      m.put(i, mi);
+      float wi = w.get(i);
+      float s = wi >= 0f ? 1f : -1f;
+      float next;
+      if (strict) {
+        float z = wi * mi;
+        next = z > t ? -s : (z < t ? s : 1f);
+      } else {
+        float agree = s * mi;
+        next = agree >= t && agree > 0f ? -s : s;
+      }
+      if (next != s) {
+        flips++;
+      }
+      w.put(i, next);
+    }
     return flips;
   }
 }

@@ -133,21 +133,15 @@ public final class TrialRunner {
             }
             NDArray x = manager.create(buffer, batchShape);
             NDArray y = manager.create(labels);
-            JniUtils.setGradMode(true);
-            NDArray logits = net.forward(x, trainPass);
-            NDArray loss = crossEntropy(logits, y);
-            JniUtils.backward((PtNDArray) loss, (PtNDArray) loss.onesLike(), false, false);
-            JniUtils.setGradMode(false);
-            float l = loss.getFloat();
-            if (!Float.isFinite(l)) {
+            TrainStep.Result r = TrainStep.run(net, optimizer, trainPass, x, y, gamma, lr, null);
+            if (!Float.isFinite(r.loss())) {
               return new TrialOutcome(TrialStatus.DIVERGED, records, data.variant(), start[0],
-                  "loss became " + l + " at epoch " + (epoch + 1) + ", step " + (s + 1), seconds(t0));
+                  "loss became " + r.loss() + " at epoch " + (epoch + 1) + ", step " + (s + 1), seconds(t0));
             }
-            lossSum += l;
-            correct += logits.argMax(1).eq(y).sum().getLong();
-            List<NDArray> flips = optimizer.step(gamma, lr);
-            for (int i = 0; i < flips.size(); i++) {
-              layerFlips[i] += flips.get(i).getLong();
+            lossSum += r.loss();
+            correct += r.correct().getLong();
+            for (int i = 0; i < r.flips().size(); i++) {
+              layerFlips[i] += r.flips().get(i).getLong();
             }
           } finally {
             JniUtils.setGradMode(false);
@@ -225,13 +219,6 @@ public final class TrialRunner {
     }
   }
 
-  /** Mean cross-entropy of logits against integer labels. */
-  static NDArray crossEntropy(NDArray logits, NDArray labels) {
-    NDArray logProbs = logits.logSoftmax(1);
-    NDArray picked = logProbs.mul(labels.oneHot(Models.CLASSES)).sum(new int[] {1});
-    return picked.mean().neg();
-  }
-
   /** {mean loss, accuracy} over a set, in chunks, without gradients. */
   static double[] evaluate(Network net, ImageSet set, Pass pass, int chunk, NDManager manager) {
     int n = set.size();
@@ -255,7 +242,7 @@ public final class TrialRunner {
         NDArray x = manager.create(buf, new Shape(count, set.channels(), set.height(), set.width()));
         NDArray y = manager.create(labels);
         NDArray logits = net.forward(x, pass);
-        lossSum += crossEntropy(logits, y).getFloat() * (double) count;
+        lossSum += TrainStep.crossEntropy(logits, y).getFloat() * (double) count;
         correct += logits.argMax(1).eq(y).sum().getLong();
       }
     }

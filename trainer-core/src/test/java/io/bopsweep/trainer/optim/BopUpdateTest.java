@@ -47,16 +47,23 @@ class BopUpdateTest {
 
   /** Runs both implementations for several steps on the same inputs and compares every array. */
   private static void compare(FlipRule rule, MomentumStart start, double gamma, double tau, float[] w0, float[][] grads) {
+    // both implementations: one pass on the CPU tensors' memory, and tensor operations (GPU path)
+    compare(rule, start, gamma, tau, w0, grads, true);
+    compare(rule, start, gamma, tau, w0, grads, false);
+  }
+
+  private static void compare(FlipRule rule, MomentumStart start, double gamma, double tau, float[] w0, float[][] grads,
+      boolean hostPath) {
     BopReference ref = new BopReference(w0, rule, start);
     NDArray w = manager.create(w0);
-    BopUpdate bop = new BopUpdate(manager, w, rule, start);
+    BopUpdate bop = new BopUpdate(manager, w, rule, start, hostPath);
     for (int s = 0; s < grads.length; s++) {
       long expectedFlips = ref.step(grads[s], gamma, tau);
       long flips;
       try (NDArray g = manager.create(grads[s]); NDArray f = bop.step(w, g, gamma, tau)) {
         flips = f.getLong();
       }
-      String where = rule + "/" + start + " gamma=" + gamma + " tau=" + tau + " step " + s;
+      String where = rule + "/" + start + " gamma=" + gamma + " tau=" + tau + " step " + s + (hostPath ? " host" : " tensor");
       assertArrayEquals(ref.m, bop.momentum().toFloatArray(), 0f, "momentum, " + where);
       assertArrayEquals(ref.w, w.toFloatArray(), 0f, "weights, " + where);
       assertEquals(expectedFlips, flips, "flip count, " + where);
@@ -67,7 +74,7 @@ class BopUpdateTest {
   @MethodSource("settings")
   void matchesReferenceOnRandomInputs(FlipRule rule, MomentumStart start, double gamma, double tau) {
     Random rnd = new Random(Double.hashCode(gamma) * 31 + Double.hashCode(tau) + rule.ordinal() * 7 + start.ordinal());
-    int n = 4096;
+    int n = 70_000; // two chunks of the parallel host path
     float[] w = new float[n];
     for (int i = 0; i < n; i++) {
       w[i] = rnd.nextBoolean() ? 1f : -1f;
