@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code bopsweep bench}: the trainer's speed on the reference configurations, optionally beside PyTorch. */
-@Command(name = "bench", description = "Measure training speed on the reference configurations (optionally beside PyTorch).")
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure training speed on the reference configurations (optionally beside PyTorch).")
 final class BenchCommand implements Callable<Integer> {
   static final ObjectMapper JSON = new ObjectMapper()
       .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)

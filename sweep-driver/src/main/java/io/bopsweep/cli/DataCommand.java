@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code bopsweep data fetch|verify NAME}. */
-@Command(name = "data", description = "Fetch, verify and cache datasets.",
+@Command(name = "data", mixinStandardHelpOptions = true, description = "Fetch, verify and cache datasets.",
     subcommands = {DataCommand.Fetch.class, DataCommand.Verify.class})
 final class DataCommand {
 
@@ -35,7 +35,7 @@ final class DataCommand {
     return s.channels() + "x" + s.height() + "x" + s.width();
   }
 
-  @Command(name = "fetch", description = "Fetch a dataset into the cache (no-op if it is there), verified.")
+  @Command(name = "fetch", mixinStandardHelpOptions = true, description = "Fetch a dataset into the cache (no-op if it is there), verified.")
   static final class Fetch implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -59,7 +59,7 @@ final class DataCommand {
     }
   }
 
-  @Command(name = "verify", description = "Re-check a cached dataset: sizes, headers, record counts, checksums.")
+  @Command(name = "verify", mixinStandardHelpOptions = true, description = "Re-check a cached dataset: sizes, headers, record counts, checksums.")
   static final class Verify implements Callable<Integer> {
     @Spec CommandSpec spec;
 

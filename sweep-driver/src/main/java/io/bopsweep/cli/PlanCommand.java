@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code bopsweep plan SPEC}: the expanded trials, their count and what they will cost. Runs nothing. */
-@Command(name = "plan", description = "Validate a sweep spec, list its trials and estimate its cost.")
+@Command(name = "plan", mixinStandardHelpOptions = true, description = "Validate a sweep spec, list its trials and estimate its cost.")
 final class PlanCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code bopsweep report SPEC_OR_SWEEP}: the paper's tables (Markdown, CSV) and plots (PNG) of a sweep. */
-@Command(name = "report", description = "Write a sweep's tables (Markdown and CSV) and plots (PNG).")
+@Command(name = "report", mixinStandardHelpOptions = true, description = "Write a sweep's tables (Markdown and CSV) and plots (PNG).")
 final class ReportCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

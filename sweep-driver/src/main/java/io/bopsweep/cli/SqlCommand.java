@@ -18,7 +18,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code bopsweep sql "SELECT ..."}: any query over the views trials, epochs (and *_raw). */
-@Command(name = "sql", description = "Run a Spark SQL query over the results: views trials, epochs, trials_raw, epochs_raw.")
+@Command(name = "sql", mixinStandardHelpOptions = true, description = "Run a Spark SQL query over the results: views trials, epochs, trials_raw, epochs_raw.")
 final class SqlCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
  * {@code bopsweep sweep SPEC}: runs the trials of a spec that are not done yet, one Spark task
  * each. Local mode unless a master is given here or by spark-submit.
  */
-@Command(name = "sweep", description = "Run a sweep spec on Spark (local mode unless --master or spark-submit says otherwise).")
+@Command(name = "sweep", mixinStandardHelpOptions = true, description = "Run a sweep spec on Spark (local mode unless --master or spark-submit says otherwise).")
 final class SweepCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

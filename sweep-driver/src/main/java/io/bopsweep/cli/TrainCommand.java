@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code bopsweep train}: one trial on this machine. Every trial setting is a flag (added from {@link Settings}). */
-@Command(name = "train", description = "Train one trial here; every trial setting has a flag (e.g. --lr-scale).",
+@Command(name = "train", mixinStandardHelpOptions = true, description = "Train one trial here; every trial setting has a flag (e.g. --lr-scale).",
     sortOptions = false)
 final class TrainCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

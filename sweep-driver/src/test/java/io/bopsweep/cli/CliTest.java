@@ -40,6 +40,27 @@ class CliTest {
     assertTrue(line.contains(expected), "'" + line + "' lacks '" + expected + "'");
   }
 
+  @org.junit.jupiter.api.Test
+  void trainWritesOneJsonLinePerEpochWithSnakeCaseKeys() throws Exception {
+    io.bopsweep.trainer.data.DataCache.resolve(null).fetch(io.bopsweep.trainer.config.Choices.Dataset.MNIST, null);
+    Path json = tmp.resolve("epochs.jsonl");
+    StringWriter out = new StringWriter();
+    int code = Main.run(new String[] {"train", "--dataset", "mnist", "--model", "mlp", "--width", "32", "--optimizer", "bop",
+        "--gamma", "1e-3", "--tau", "1e-6", "--epochs", "2", "--batch-size", "100", "--seed", "0", "--train-limit", "1000",
+        "--test-limit", "500", "--json", json.toString()}, new PrintWriter(out, true), new PrintWriter(new StringWriter(), true));
+    assertEquals(0, code, out.toString());
+    java.util.List<String> lines = Files.readAllLines(json);
+    assertEquals(2, lines.size());
+    var first = new com.fasterxml.jackson.databind.ObjectMapper().readTree(lines.get(0));
+    assertEquals(1, first.get("epoch").asInt());
+    for (String key : new String[] {"train_loss", "train_acc", "test_loss", "test_acc", "flip_ratio", "layer_flips", "pi_last",
+        "gamma", "lr", "train_seconds", "samples_per_sec", "sign_hash"}) {
+      assertTrue(first.has(key), key);
+    }
+    assertTrue(out.toString().contains("epoch   2/2"), out.toString());
+    assertTrue(out.toString().contains("DONE after 2 epochs"), out.toString());
+  }
+
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', value = {
     "'fixed: {gama: 1}'|fixed.gama: unknown setting (did you mean 'gamma'?)",
