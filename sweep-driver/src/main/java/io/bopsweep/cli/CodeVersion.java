@@ -14,18 +14,26 @@ public final class CodeVersion {
     return VALUE;
   }
 
+  /** "0.1.0-SNAPSHOT+3f2a1bc", with "-dirty" when built from uncommitted changes. */
   private static String load() {
-    try (InputStream in = CodeVersion.class.getResourceAsStream("/bopsweep-version.properties")) {
-      if (in == null) {
-        return "dev";
-      }
-      Properties p = new Properties();
-      p.load(in);
-      String v = p.getProperty("version", "dev");
-      String commit = p.getProperty("commit", "");
-      return commit.isBlank() || commit.startsWith("$") ? v : v + "+" + commit;
-    } catch (IOException e) {
-      return "dev";
+    String version = read("/bopsweep-version.properties").getProperty("version", "dev");
+    Properties git = read("/bopsweep-git.properties");
+    String commit = git.getProperty("git.commit.id.abbrev", "");
+    if (commit.isBlank()) {
+      return version;
     }
+    return version + "+" + commit + ("true".equals(git.getProperty("git.dirty")) ? "-dirty" : "");
+  }
+
+  private static Properties read(String resource) {
+    Properties p = new Properties();
+    try (InputStream in = CodeVersion.class.getResourceAsStream(resource)) {
+      if (in != null) {
+        p.load(in);
+      }
+    } catch (IOException e) {
+      // no version information
+    }
+    return p;
   }
 }
