@@ -91,8 +91,9 @@ public final class Report {
       tables.add(query(spark, "table-3b-approximation", "3b The approximation view: latent weights", p));
     }
     List<String> axes = swept.stream().filter(k -> !k.equals("seed")).toList();
+    // a configuration is what its trial's point and grid cell set (the swept column), seeds pooled
     String label = axes.isEmpty() ? "'all'"
-        : "concat_ws(' ', " + String.join(", ", axes.stream().map(a -> "concat('" + a + "=', " + SqlFile.identifier(a, "axis") + ")").toList()) + ")";
+        : "regexp_replace(regexp_replace(regexp_replace(swept, '[{}\"]', ''), ':', '='), ',', ' ')";
     Map<String, String> summaryParams = new LinkedHashMap<>(p);
     summaryParams.put("label", label);
     tables.add(Table.of("summary", "Per configuration: final and best test accuracy", spark.sql(
