@@ -4,7 +4,7 @@
 -- pi = log(flips/total + e^-9) at the first, middle and last epoch. Mean and std over the seeds
 -- that finished (DONE); diverged and failed seeds are counted, not averaged.
 WITH t AS (
-  SELECT * FROM trials WHERE sweep = '${sweep}'
+  SELECT * FROM trials WHERE sweep = '${sweep}' AND optimizer = 'bop'
 ),
 done AS (
   SELECT * FROM t WHERE status = 'DONE'

@@ -63,12 +63,26 @@ public record Table(String name, String title, List<String> columns, List<List<O
     for (List<Object> r : rows) {
       List<String> cells = new ArrayList<>();
       for (Object v : r) {
-        String s = v == null ? "" : String.valueOf(v);
+        String s = v == null ? "" : v instanceof Double d ? csvNumber(d) : String.valueOf(v);
         cells.add(s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s);
       }
       sb.append(String.join(",", cells)).append('\n');
     }
     return sb.toString();
+  }
+
+  /**
+   * Ten significant digits: enough for any metric, and stable where Spark sums in another order
+   * (which changes the last bits of a mean).
+   */
+  static String csvNumber(double d) {
+    if (!Double.isFinite(d)) {
+      return Double.isNaN(d) ? "" : String.valueOf(d);
+    }
+    if (d == 0) {
+      return "0";
+    }
+    return new java.math.BigDecimal(d).round(new java.math.MathContext(10)).stripTrailingZeros().toString();
   }
 
   public String aligned() {
