@@ -63,28 +63,47 @@ public final class TrialOptimizer {
         NDArray latent = p.latent();
         NDArray lg = g.getDataType() == latent.getDataType() ? g : g.toType(latent.getDataType(), false);
         double plr = cfg.xavierLrScaling() ? kernelLr * p.xavierLrMultiplier() : kernelLr;
-        update(p, latent, lg, plr);
-        if (cfg.clip()) {
-          NDArray clipped = latent.clip(-1f, 1f);
-          latent.muli(0f).addi(clipped);
-        }
-        NDArray signs = Binarize.sign(latent);
-        flips.add(signs.neq(w).sum());
-        w.muli(0f).addi(signs);
+        update(p, latent, lg, plr, cfg.clip());
+        flips.add(copySigns(latent, w));
       } else {
-        update(p, w, g, lr);
+        update(p, w, g, lr, false);
       }
       JniUtils.zeroGrad((PtNDArray) w);
     }
     return flips;
   }
 
-  private void update(Param p, NDArray w, NDArray g, double lr) {
+  private void update(Param p, NDArray w, NDArray g, double lr, boolean clip) {
     if (cfg.optimizer() == Optimizer.SGD_LATENT) {
       w.subi(g.mul(lr));
+      if (clip) {
+        NDArray clipped = w.clip(-1f, 1f);
+        w.muli(0f).addi(clipped);
+      }
     } else {
-      adam.get(p).step(w, g, lr);
+      adam.get(p).step(w, g, lr, clip);
     }
+  }
+
+  /** Writes sign(latent) into the binary kernel; returns how many signs changed (int64 scalar). */
+  private static NDArray copySigns(NDArray latent, NDArray binary) {
+    if (HostBuffers.usable(latent) && HostBuffers.usable(binary)) {
+      java.nio.FloatBuffer l = HostBuffers.floats(latent);
+      java.nio.FloatBuffer b = HostBuffers.floats(binary);
+      long flips = 0;
+      for (int i = 0, n = l.capacity(); i < n; i++) {
+        float s = l.get(i) >= 0f ? 1f : -1f;
+        if (s != b.get(i)) {
+          flips++;
+          b.put(i, s);
+        }
+      }
+      return binary.getManager().create(flips);
+    }
+    NDArray signs = Binarize.sign(latent);
+    NDArray flips = signs.neq(binary).sum();
+    binary.muli(0f).addi(signs);
+    return flips;
   }
 
   /** Arrays a checkpoint must keep, by name. */
