@@ -3,29 +3,13 @@ package io.bopsweep.trainer.model;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
-import io.bopsweep.trainer.train.TorchRuntime;
+import io.bopsweep.trainer.TorchTest;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class BinarizeTest {
-  static NDManager manager;
-
-  @BeforeAll
-  static void engine() {
-    TorchRuntime.enter(1);
-    manager = NDManager.newBaseManager("PyTorch");
-  }
-
-  @AfterAll
-  static void close() {
-    manager.close();
-  }
-
+class BinarizeTest extends TorchTest {
   private static float[] forwardAndGradient(float[] x, float[] upstream, float[] forwardOut) {
     NDArray in = manager.create(x);
     in.setRequiresGradient(true);

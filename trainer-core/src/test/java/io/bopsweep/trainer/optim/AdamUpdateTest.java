@@ -3,29 +3,13 @@ package io.bopsweep.trainer.optim;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import io.bopsweep.trainer.train.TorchRuntime;
+import io.bopsweep.trainer.TorchTest;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Adam (Keras form) on both paths against a plain-Java reference: the host path bitwise, the tensor path within rounding. */
-class AdamUpdateTest {
-  static NDManager manager;
-
-  @BeforeAll
-  static void engine() {
-    TorchRuntime.enter(1);
-    manager = NDManager.newBaseManager("PyTorch");
-  }
-
-  @AfterAll
-  static void close() {
-    manager.close();
-  }
-
+class AdamUpdateTest extends TorchTest {
   @ParameterizedTest(name = "clip={0}")
   @ValueSource(booleans = {false, true})
   void bothPathsMatchThePlainJavaReference(boolean clip) {

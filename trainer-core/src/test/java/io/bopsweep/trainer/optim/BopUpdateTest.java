@@ -4,33 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import io.bopsweep.trainer.config.Choices.FlipRule;
 import io.bopsweep.trainer.config.Choices.MomentumStart;
-import io.bopsweep.trainer.train.TorchRuntime;
+import io.bopsweep.trainer.TorchTest;
 import java.util.Random;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-class BopUpdateTest {
-  static NDManager manager;
-
-  @BeforeAll
-  static void engine() {
-    TorchRuntime.enter(1);
-    manager = NDManager.newBaseManager("PyTorch");
-  }
-
-  @AfterAll
-  static void close() {
-    manager.close();
-  }
-
+class BopUpdateTest extends TorchTest {
   static Stream<Arguments> settings() {
     Stream.Builder<Arguments> b = Stream.builder();
     for (FlipRule rule : FlipRule.values()) {
