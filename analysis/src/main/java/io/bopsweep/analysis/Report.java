@@ -93,7 +93,7 @@ public final class Report {
     List<String> axes = swept.stream().filter(k -> !k.equals("seed")).toList();
     // a configuration is what its trial's point and grid cell set (the swept column), seeds pooled
     String label = axes.isEmpty() ? "'all'"
-        : "regexp_replace(regexp_replace(regexp_replace(swept, '[{}\"]', ''), ':', '='), ',', ' ')";
+        : "concat_ws(' ', transform(map_entries(from_json(swept, 'map<string,string>')), e -> concat(e.key, '=', e.value)))";
     Map<String, String> summaryParams = new LinkedHashMap<>(p);
     summaryParams.put("label", label);
     tables.add(Table.of("summary", "Per configuration: final and best test accuracy", spark.sql(

@@ -70,6 +70,9 @@ class KubernetesSubmissionTest {
   @AfterEach
   void stop() {
     server.destroy();
+    // Spark caches the default resource profile (here: one GPU per task) for the whole JVM; other
+    // tests in this JVM run local-mode jobs that must not wait for GPUs
+    org.apache.spark.resource.ResourceProfile$.MODULE$.clearDefaultProfile();
   }
 
   SparkConf profile() throws Exception {
