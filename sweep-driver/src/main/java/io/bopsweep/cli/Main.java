@@ -43,6 +43,10 @@ public final class Main {
         err.println("bopsweep: error: " + firstLine(ex.getMessage()));
         return EXIT_BAD_INPUT;
       }
+      if (ex instanceof io.bopsweep.sweep.SweepRunner.SweepFailedException) {
+        err.println("bopsweep: failed: " + firstLine(ex.getMessage()));
+        return EXIT_FAILED;
+      }
       err.println("bopsweep: failed: " + ex.getClass().getSimpleName() + ": " + firstLine(ex.getMessage()));
       ex.printStackTrace(err);
       return EXIT_FAILED;

@@ -27,6 +27,31 @@ public final class SweepRunner {
 
   private SweepRunner() {}
 
+  /** A sweep whose Spark job failed as a whole; the trials committed before stay committed. */
+  public static final class SweepFailedException extends RuntimeException {
+    public SweepFailedException(String message) {
+      super(message);
+    }
+  }
+
+  static String rootCause(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    String m = t.getMessage() == null ? "" : t.getMessage().lines().findFirst().orElse("");
+    if (t == e) {
+      // Spark puts the failed task's exception into the message text
+      String text = String.valueOf(e.getMessage());
+      int i = text.indexOf("Exception: ");
+      if (i >= 0) {
+        int start = text.lastIndexOf(' ', i) + 1;
+        return text.substring(start).lines().findFirst().orElse(text);
+      }
+    }
+    return t.getClass().getSimpleName() + ": " + m;
+  }
+
   /** Trials of the sweep that have no DONE or DIVERGED row in the store (those are final; FAILED ones run again). */
   public static List<Trial> pending(List<Trial> trials, ResultStore store) {
     Map<String, TrialStatus> committed = store.committed();
@@ -65,6 +90,10 @@ public final class SweepRunner {
     List<TrialTask.Summary> summaries;
     try {
       summaries = rdd.map(TrialTask::run).collect();
+    } catch (Exception e) {
+      // SparkException (undeclared in Java): a task failed spark.task.maxFailures times, e.g. its
+      // results could not be written
+      throw new SweepFailedException("sweep " + spec.name() + " aborted: " + rootCause(e));
     } finally {
       progress.stop();
     }

@@ -147,6 +147,30 @@ class FaultToleranceTest {
   }
 
   @Test
+  void aFullDiskFailsTheSweepClearlyAndPresentsNoPartialResults() throws Exception {
+    Path spec = Files.writeString(tmp.resolve("faults.yaml"), SPEC);
+    String results = "fulldisk://" + tmp.resolve("full").toAbsolutePath();
+    System.setProperty("spark.hadoop.fs.fulldisk.impl", FullDiskFileSystem.class.getName());
+    System.setProperty("spark.hadoop.fs.fulldisk.impl.disable.cache", "true");
+    try {
+      StringWriter err = new StringWriter();
+      int code = Main.run(new String[] {"sweep", spec.toString(), "--results", results},
+          new PrintWriter(new StringWriter(), true), new PrintWriter(err, true));
+      assertEquals(1, code, err.toString());
+      String last = err.toString().strip().lines().reduce((a, b) -> b).orElse("");
+      assertTrue(last.startsWith("bopsweep: failed: sweep faults aborted: ") && last.contains("No space left on device"),
+          err.toString());
+      Path dir = tmp.resolve("full");
+      assertTrue(!Files.exists(dir.resolve("trials")) || Files.list(dir.resolve("trials")).findAny().isEmpty(),
+          "no trial presented as a result");
+      assertTrue(!Files.exists(dir.resolve("epochs")) || Files.list(dir.resolve("epochs")).findAny().isEmpty());
+    } finally {
+      System.clearProperty("spark.hadoop.fs.fulldisk.impl");
+      System.clearProperty("spark.hadoop.fs.fulldisk.impl.disable.cache");
+    }
+  }
+
+  @Test
   void aSecondDriverOnTheSameResultsRefusesAndAKilledDriversLockIsTakenOver() throws Exception {
     Path spec = Files.writeString(tmp.resolve("faults.yaml"), SPEC);
     Path results = tmp.resolve("results");

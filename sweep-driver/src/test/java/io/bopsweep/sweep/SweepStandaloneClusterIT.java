@@ -29,14 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
  * spark-submit runs) to a real standalone cluster of one Master and two Workers on 127.0.0.1.
  */
 class SweepStandaloneClusterIT {
-  static final String SPEC = """
-      name: cluster-it
-      fixed: {dataset: mnist, model: mlp, width: 32, optimizer: bop, bop_start: sign, epochs: 2, batch_size: 100,
-              train_limit: 2000, test_limit: 500}
-      grid: {gamma: [1.0e-3, 1.0e-2], tau: [0.0, 1.0e-6]}
-      seeds: 1
-      """;
-
   @TempDir Path tmp;
 
   @BeforeAll
@@ -55,8 +47,8 @@ class SweepStandaloneClusterIT {
   }
 
   @Test
-  void applicationJarRunsASweepOnAStandaloneCluster() throws Exception {
-    Path spec = Files.writeString(tmp.resolve("cluster-it.yaml"), SPEC);
+  void applicationJarRunsTheQuickstartSweepOnAStandaloneCluster() throws Exception {
+    Path spec = Path.of("..", "conf", "sweeps", "quickstart.yaml").toAbsolutePath().normalize();
     Path results = tmp.resolve("results");
     try (StandaloneCluster cluster = new StandaloneCluster(tmp.resolve("cluster"), 2)) {
       Process submit = cluster.builder(cluster.java("org.apache.spark.deploy.SparkSubmit", List.of("-Xmx1g"),
@@ -64,7 +56,7 @@ class SweepStandaloneClusterIT {
       assertTrue(submit.waitFor(6, TimeUnit.MINUTES), "the sweep finished in time");
       String log = Files.readString(cluster.dir.resolve("submit.log"));
       assertEquals(0, submit.exitValue(), log.substring(Math.max(0, log.length() - 4000)));
-      assertTrue(log.contains("sweep cluster-it: 4 done, 0 diverged, 0 failed"), log);
+      assertTrue(log.contains("sweep quickstart: 4 done, 0 diverged, 0 failed"), log);
     }
 
     ResultStore store = ResultStore.open(results.toString(), new Configuration());
@@ -75,7 +67,7 @@ class SweepStandaloneClusterIT {
     for (Trial t : trials) {
       assertEquals(TrialStatus.DONE, committed.get(t.id()));
       List<Group> rows = read(results.resolve("epochs/" + t.id() + ".parquet"));
-      assertEquals(2, rows.size(), "rows = epochs");
+      assertEquals(3, rows.size(), "rows = epochs");
       for (Group g : rows) {
         keys.add(g.getString("trial_id", 0) + "/" + g.getInteger("epoch", 0));
         assertEquals(t.config().gamma(), g.getDouble("gamma", 0));
@@ -84,7 +76,7 @@ class SweepStandaloneClusterIT {
       }
     }
     assertEquals(keys.size(), keys.stream().distinct().count(), "no duplicate (trial, epoch)");
-    assertEquals(8, keys.size(), "rows = trials x epochs");
+    assertEquals(12, keys.size(), "rows = trials x epochs");
 
     // the cluster computed exactly what the trainer computes alone for the same config and seed
     Trial t = trials.get(3);
