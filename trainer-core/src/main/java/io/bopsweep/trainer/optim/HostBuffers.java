@@ -15,9 +15,12 @@ import java.nio.FloatBuffer;
 final class HostBuffers {
   private HostBuffers() {}
 
+  /** -Dbopsweep.hostOptimizer=false forces the tensor-operation path (for benchmarks). */
+  static final boolean ENABLED = !"false".equals(System.getProperty("bopsweep.hostOptimizer"));
+
   /** Whether fused host updates can run on this array: a float32 tensor in CPU memory. */
   static boolean usable(NDArray a) {
-    return !a.getDevice().isGpu() && a.getDataType() == DataType.FLOAT32 && a instanceof PtNDArray;
+    return ENABLED && !a.getDevice().isGpu() && a.getDataType() == DataType.FLOAT32 && a instanceof PtNDArray;
   }
 
   /** The tensor's own memory as a float buffer (writes go to the tensor). */
