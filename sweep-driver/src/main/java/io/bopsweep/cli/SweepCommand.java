@@ -111,19 +111,11 @@ final class SweepCommand implements Callable<Integer> {
   private int run(PrintWriter out, SweepSpec sweep, List<Trial> trials, SparkConf conf, String resultsUri, int threads,
       String dir, Map<String, String> sources) {
 
-    String resolvedMaster = master != null ? master : conf.get("spark.master", null);
-    SparkSession.Builder builder = SparkSession.builder().appName("bopsweep " + sweep.name())
+    int cores = Runtime.getRuntime().availableProcessors();
+    SparkSession.Builder builder = Spark.builder("bopsweep " + sweep.name(), master, "local[" + Math.max(threads, cores) + ",4]")
         .config("spark.speculation", "false")
         .config("spark.task.cpus", String.valueOf(threads))
         .config("spark.task.maxFailures", conf.get("spark.task.maxFailures", "4"));
-    if (resolvedMaster == null) {
-      int cores = Runtime.getRuntime().availableProcessors();
-      resolvedMaster = "local[" + Math.max(threads, cores) + ",4]";
-      builder.config("spark.ui.enabled", conf.get("spark.ui.enabled", "false"))
-          .config("spark.driver.host", conf.get("spark.driver.host", "127.0.0.1"))
-          .config("spark.driver.bindAddress", conf.get("spark.driver.bindAddress", "127.0.0.1"));
-    }
-    builder.master(resolvedMaster);
     SparkSession spark = builder.getOrCreate();
     try {
       ResultStore store = ResultStore.openOrCreate(resultsUri, spark.sparkContext().hadoopConfiguration());

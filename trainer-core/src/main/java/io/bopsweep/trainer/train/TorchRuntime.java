@@ -6,27 +6,24 @@ import ai.djl.pytorch.jni.JniUtils;
 
 /**
  * libtorch as one trial thread needs it. Grad mode is per thread in libtorch and on by default in
- * new threads, so every trial sets it itself. The intra-op thread count is process-wide.
+ * new threads; the intra-op thread count is per thread too (libtorch's CPU build uses OpenMP,
+ * whose thread count belongs to the calling thread). Every trial thread sets both itself: a
+ * thread that did not would compute with another thread count, and floating-point reductions in
+ * another order.
  */
 public final class TorchRuntime {
-  private static volatile int threadsSet = -1;
-
   private TorchRuntime() {}
 
-  /** Loads the engine (offline), sets the intra-op thread count if given (> 0) and turns grad mode off here. */
+  /**
+   * Loads the engine (offline), sets this thread's intra-op thread count ({@code threads}, or all
+   * cores for 0) and turns grad mode off here.
+   */
   public static Engine enter(int threads) {
     if (System.getProperty("ai.djl.offline") == null) {
       System.setProperty("ai.djl.offline", "true");
     }
     Engine engine = Engine.getEngine("PyTorch");
-    if (threads > 0 && threadsSet != threads) {
-      synchronized (TorchRuntime.class) {
-        if (threadsSet != threads) {
-          JniUtils.setNumThreads(threads);
-          threadsSet = threads;
-        }
-      }
-    }
+    JniUtils.setNumThreads(threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
     JniUtils.setGradMode(false);
     return engine;
   }
