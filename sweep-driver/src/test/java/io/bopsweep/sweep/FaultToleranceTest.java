@@ -75,6 +75,23 @@ class FaultToleranceTest {
     throw new AssertionError("timed out waiting for: " + what);
   }
 
+  /** Running (uncommitted) trials that have finished at least one epoch, i.e. have a checkpoint. */
+  static java.util.Set<String> checkpointed(ResultStore store) {
+    java.util.Set<String> out = new java.util.HashSet<>();
+    Map<String, TrialStatus> committed = store.committed();
+    store.progress().forEach((id, json) -> {
+      try {
+        if (!committed.containsKey(id)
+            && new com.fasterxml.jackson.databind.ObjectMapper().readTree(json).get("epoch").asInt() >= 1) {
+          out.add(id);
+        }
+      } catch (java.io.IOException | RuntimeException e) {
+        // being replaced
+      }
+    });
+    return out;
+  }
+
   static ResultStore store(Path results) {
     return ResultStore.open(results.toString(), new Configuration());
   }
@@ -103,7 +120,7 @@ class FaultToleranceTest {
     Path results = tmp.resolve("results");
     Process p = driver(spec, results, tmp.resolve("killed.log"));
     awaitOrFail(() -> Files.exists(results.resolve("STORE.json")) && store(results).committed().size() >= 1
-        && !store(results).progress().isEmpty(), 240, "one trial committed and another running");
+        && !checkpointed(store(results)).isEmpty(), 240, "one trial committed and another past its first checkpoint");
     Map<String, TrialStatus> before = store(results).committed();
     p.descendants().forEach(ProcessHandle::destroyForcibly);
     p.destroyForcibly();
