@@ -80,7 +80,7 @@ public final class AdamUpdate {
         v.put(i, vi);
         float wi = w.get(i) - (mi / ((float) Math.sqrt(vi) + EPSILON)) * lrT;
         if (clip) {
-          wi = Math.max(-1f, Math.min(1f, wi));
+          wi = wi > 1f ? 1f : (wi < -1f ? -1f : wi);
         }
         w.put(i, wi);
       }

@@ -90,14 +90,17 @@ public final class TrialOptimizer {
     if (HostBuffers.usable(latent) && HostBuffers.usable(binary)) {
       java.nio.FloatBuffer l = HostBuffers.floats(latent);
       java.nio.FloatBuffer b = HostBuffers.floats(binary);
-      long flips = 0;
-      for (int i = 0, n = l.capacity(); i < n; i++) {
-        float s = l.get(i) >= 0f ? 1f : -1f;
-        if (s != b.get(i)) {
-          flips++;
+      int n = l.capacity();
+      int chunk = 1 << 16;
+      long flips = java.util.stream.IntStream.range(0, (n + chunk - 1) / chunk).parallel().mapToLong(c -> {
+        long f = 0;
+        for (int i = c * chunk, to = Math.min(n, (c + 1) * chunk); i < to; i++) {
+          float s = l.get(i) >= 0f ? 1f : -1f;
+          f += s != b.get(i) ? 1 : 0;
           b.put(i, s);
         }
-      }
+        return f;
+      }).sum();
       return binary.getManager().create(flips);
     }
     NDArray signs = Binarize.sign(latent);
