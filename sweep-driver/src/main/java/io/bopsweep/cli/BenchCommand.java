@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.bopsweep.trainer.bench.StepBenchmark;
 import io.bopsweep.trainer.config.TrialConfig;
+import io.bopsweep.trainer.optim.TrialOptimizer;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -82,7 +83,8 @@ final class BenchCommand implements Callable<Integer> {
     }
     List<StepBenchmark.Result> results = new ArrayList<>();
     double peak = StepBenchmark.matmulPeak(t, 1024, 5);
-    out.printf("float32 matmul peak (1024^3, %d threads): %.1f GFLOP/s%n", t, peak);
+    out.printf("float32 matmul peak (1024^3, %d threads): %.1f GFLOP/s; optimizer kernels: %s%n", t, peak,
+        TrialOptimizer.hostKernels());
     for (Map.Entry<String, Map<String, Object>> e : CONFIGS.entrySet()) {
       if (only != null && !only.contains(e.getKey())) {
         continue;
@@ -101,6 +103,7 @@ final class BenchCommand implements Callable<Integer> {
     report.put("machine", machine());
     report.put("threads", t);
     report.put("matmul_peak_gflops", peak);
+    report.put("optimizer_kernels", TrialOptimizer.hostKernels());
     report.put("bopsweep", results);
     if (pytorch) {
       List<Map<String, Object>> torch = runPytorch(t, out);

@@ -44,6 +44,7 @@ class FaultToleranceTest {
     cmd.addAll(StandaloneCluster.OPENS);
     cmd.add("-Xmx2g");
     cmd.add("-Dai.djl.offline=true");
+    cmd.add("--add-modules=jdk.incubator.vector");
     cmd.addAll(List.of(jvmOptions));
     cmd.add("-cp");
     cmd.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));

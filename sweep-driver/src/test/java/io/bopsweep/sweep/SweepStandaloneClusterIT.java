@@ -42,7 +42,7 @@ class SweepStandaloneClusterIT {
     return List.of("--master", cluster.masterUrl(), "--deploy-mode", "client", "--class", "io.bopsweep.cli.Main",
         "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.driver.bindAddress=127.0.0.1",
         "--conf", "spark.ui.enabled=false", "--conf", "spark.executor.memory=1g",
-        "--conf", "spark.executor.extraJavaOptions=-Dai.djl.offline=true",
+        "--conf", "spark.executor.extraJavaOptions=--add-modules=jdk.incubator.vector -Dai.djl.offline=true",
         appJar, "sweep", spec.toString(), "--results", results.toString(), "--progress-interval", "1");
   }
 

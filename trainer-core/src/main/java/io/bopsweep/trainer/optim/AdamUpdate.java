@@ -2,8 +2,7 @@ package io.bopsweep.trainer.optim;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import java.nio.FloatBuffer;
-import java.util.stream.IntStream;
+import java.nio.ByteBuffer;
 
 /**
  * Adam as in Keras (epsilon 1e-7, bias correction folded into the step size) for one array,
@@ -14,21 +13,21 @@ public final class AdamUpdate {
   static final float BETA1 = 0.9f;
   static final float BETA2 = 0.999f;
   static final float EPSILON = 1e-7f;
-  private static final int CHUNK = 1 << 16;
 
   private final NDArray m;
   private final NDArray v;
-  private final boolean hostPath;
+  private final HostKernels kernels;
   private long t;
 
   public AdamUpdate(NDManager manager, NDArray param) {
-    this(manager, param, true);
+    this(manager, param, HostKernels.best());
   }
 
-  AdamUpdate(NDManager manager, NDArray param, boolean hostPath) {
+  /** @param kernels the one-pass update on the tensors' memory when they are on the CPU; null: tensor operations */
+  AdamUpdate(NDManager manager, NDArray param, HostKernels kernels) {
     this.m = manager.zeros(param.getShape(), param.getDataType());
     this.v = manager.zeros(param.getShape(), param.getDataType());
-    this.hostPath = hostPath;
+    this.kernels = kernels;
   }
 
   public NDArray firstMoment() {
@@ -48,42 +47,36 @@ public final class AdamUpdate {
   }
 
   public void step(NDArray w, NDArray grad, double lr, boolean clip) {
+    step(w, grad, lr, clip, null);
+  }
+
+  /**
+   * Updates w in place and, if binary is not null, sets binary = sign(w) (+1 where w >= 0) in the
+   * same pass.
+   *
+   * @return the number of binary weights whose value changed (int64 scalar), or null without binary
+   */
+  public NDArray step(NDArray w, NDArray grad, double lr, boolean clip, NDArray binary) {
     t++;
-    double lrT = lr * Math.sqrt(1 - Math.pow(BETA2, t)) / (1 - Math.pow(BETA1, t));
-    if (hostPath && HostBuffers.usable(w) && HostBuffers.usable(grad)) {
-      fused(HostBuffers.floats(w), HostBuffers.floats(grad), HostBuffers.floats(m), HostBuffers.floats(v),
-          (float) lrT, clip);
-      return;
+    float lrT = (float) (lr * Math.sqrt(1 - Math.pow(BETA2, t)) / (1 - Math.pow(BETA1, t)));
+    if (kernels != null && HostBuffers.usable(w) && HostBuffers.usable(grad)
+        && (binary == null || HostBuffers.usable(binary))) {
+      ByteBuffer wb = HostBuffers.bytes(w);
+      ByteBuffer gb = HostBuffers.bytes(grad);
+      ByteBuffer mb = HostBuffers.bytes(m);
+      ByteBuffer vb = HostBuffers.bytes(v);
+      ByteBuffer bb = binary == null ? null : HostBuffers.bytes(binary);
+      long flips = HostBuffers.overChunks(wb.capacity() / Float.BYTES,
+          (from, to) -> kernels.adam(wb, gb, mb, vb, bb, from, to, lrT, clip));
+      return binary == null ? null : binary.getManager().create(flips);
     }
     m.muli(BETA1).addi(grad.mul(1 - BETA1));
     v.muli(BETA2).addi(grad.square().muli(1 - BETA2));
-    w.subi(m.div(v.sqrt().addi(EPSILON)).muli((float) lrT));
+    w.subi(m.div(v.sqrt().addi(EPSILON)).muli(lrT));
     if (clip) {
       NDArray clipped = w.clip(-1f, 1f);
       w.muli(0f).addi(clipped);
     }
-  }
-
-  private static void fused(FloatBuffer w, FloatBuffer g, FloatBuffer m, FloatBuffer v, float lrT, boolean clip) {
-    int n = w.capacity();
-    int chunks = (n + CHUNK - 1) / CHUNK;
-    IntStream range = IntStream.range(0, chunks);
-    (chunks > 1 ? range.parallel() : range).forEach(c -> {
-      int to = Math.min(n, (c + 1) * CHUNK);
-      float a1 = 1 - BETA1;
-      float a2 = 1 - BETA2;
-      for (int i = c * CHUNK; i < to; i++) {
-        float gi = g.get(i);
-        float mi = m.get(i) * BETA1 + gi * a1;
-        float vi = v.get(i) * BETA2 + (gi * gi) * a2;
-        m.put(i, mi);
-        v.put(i, vi);
-        float wi = w.get(i) - (mi / ((float) Math.sqrt(vi) + EPSILON)) * lrT;
-        if (clip) {
-          wi = wi > 1f ? 1f : (wi < -1f ? -1f : wi);
-        }
-        w.put(i, wi);
-      }
-    });
+    return binary == null ? null : SignCopy.tensors(w, binary);
   }
 }

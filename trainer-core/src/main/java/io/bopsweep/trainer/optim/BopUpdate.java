@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import java.nio.FloatBuffer;
+import java.nio.ByteBuffer;
 import io.bopsweep.trainer.config.Choices.FlipRule;
 import io.bopsweep.trainer.config.Choices.MomentumStart;
 import io.bopsweep.trainer.model.Binarize;
@@ -25,16 +25,16 @@ public final class BopUpdate {
   private final FlipRule rule;
   private final MomentumStart start;
   private final NDArray momentum;
-  private final boolean hostPath;
+  private final HostKernels kernels;
   private boolean started;
 
   public BopUpdate(NDManager manager, NDArray kernel, FlipRule rule, MomentumStart start) {
-    this(manager, kernel, rule, start, true);
+    this(manager, kernel, rule, start, HostKernels.best());
   }
 
-  /** @param hostPath use the one-pass update on the tensors' memory when they are on the CPU */
-  BopUpdate(NDManager manager, NDArray kernel, FlipRule rule, MomentumStart start, boolean hostPath) {
-    this.hostPath = hostPath;
+  /** @param kernels the one-pass update on the tensors' memory when they are on the CPU; null: tensor operations */
+  BopUpdate(NDManager manager, NDArray kernel, FlipRule rule, MomentumStart start, HostKernels kernels) {
+    this.kernels = kernels;
     this.rule = rule;
     this.start = start;
     this.momentum = manager.zeros(kernel.getShape());
@@ -58,8 +58,8 @@ public final class BopUpdate {
    * @return the number of weights whose sign changed, as an int64 scalar array
    */
   public NDArray step(NDArray w, NDArray grad, double gamma, double tau) {
-    if (hostPath && HostBuffers.usable(w) && HostBuffers.usable(grad)) {
-      long flips = fusedStep(HostBuffers.floats(w), HostBuffers.floats(momentum), HostBuffers.floats(grad), gamma, tau);
+    if (kernels != null && HostBuffers.usable(w) && HostBuffers.usable(grad)) {
+      long flips = fusedStep(HostBuffers.bytes(w), HostBuffers.bytes(momentum), HostBuffers.bytes(grad), gamma, tau);
       return w.getManager().create(flips);
     }
     if (start == MomentumStart.FIRST_GRAD && !started) {
@@ -86,63 +86,19 @@ public final class BopUpdate {
     return flips;
   }
 
-  private static final int CHUNK = 1 << 16;
-
   /**
-   * The same update in one pass over w, m and g, on the tensors' memory (CPU), split into chunks
-   * that run in parallel. Element for element the same float arithmetic as the tensor path:
+   * The same update in one pass over w, m and g, on the tensors' memory (CPU), in parallel chunks.
+   * Element for element the same float arithmetic as the tensor path:
    * m = m * (1 - gamma) + g * gamma, rounded after each operation.
    */
-  long fusedStep(FloatBuffer w, FloatBuffer m, FloatBuffer g, double gamma, double tau) {
-    float a = (float) (1 - gamma);
-    float b = (float) gamma;
+  private long fusedStep(ByteBuffer w, ByteBuffer m, ByteBuffer g, double gamma, double tau) {
+    float decay = (float) (1 - gamma);
+    float rate = (float) gamma;
     float t = (float) tau;
     boolean copyGrad = start == MomentumStart.FIRST_GRAD && !started;
     boolean strict = rule == FlipRule.STRICT;
     started = true;
-    int n = w.capacity();
-    int chunks = (n + CHUNK - 1) / CHUNK;
-    if (chunks == 1) {
-      return fusedRange(w, m, g, 0, n, a, b, t, copyGrad, strict);
-    }
-    return java.util.stream.IntStream.range(0, chunks).parallel()
-        .mapToLong(c -> fusedRange(w, m, g, c * CHUNK, Math.min(n, (c + 1) * CHUNK), a, b, t, copyGrad, strict))
-        .sum();
+    return HostBuffers.overChunks(w.capacity() / Float.BYTES,
+        (from, to) -> kernels.bop(w, m, g, from, to, decay, rate, t, copyGrad, strict));
   }
-
-  private static final int ONE = Float.floatToRawIntBits(1f);
-
-  /**
-   * Written without data-dependent branches (flip decisions are close to random, and mispredicted
-   * branches made this loop four times slower); the rare ties and NaNs take the one branch.
-   */
-  private static long fusedRange(FloatBuffer w, FloatBuffer m, FloatBuffer g, int from, int to, float a, float b,
-      float t, boolean copyGrad, boolean strict) {
-    long flips = 0;
-    for (int i = from; i < to; i++) {
-      float gi = g.get(i);
-      float mi = copyGrad ? gi : m.get(i) * a + gi * b;
-      m.put(i, mi);
-      float wi = w.get(i);
-      int sBits = ONE | ((wi < 0f ? 1 : 0) << 31); // larq sign: +1 for 0 and -0
-      int flip;
-      int next;
-      if (strict) {
-        float z = wi * mi;
-        flip = z > t ? 1 : 0;
-        next = sBits ^ (flip << 31);
-        if (flip == 0 && !(z < t)) {
-          next = ONE; // w m == tau (or NaN): the authors' formula gives +1
-        }
-      } else {
-        float agree = Float.intBitsToFloat(sBits) * mi;
-        flip = agree >= t && agree > 0f ? 1 : 0;
-        next = sBits ^ (flip << 31);
-      }
-      flips += next != sBits ? 1 : 0;
-      w.put(i, Float.intBitsToFloat(next));
-    }
-    return flips;
-  }
-
 }

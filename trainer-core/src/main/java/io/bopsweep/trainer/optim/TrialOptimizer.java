@@ -6,7 +6,6 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import io.bopsweep.trainer.config.Choices.Optimizer;
 import io.bopsweep.trainer.config.TrialConfig;
-import io.bopsweep.trainer.model.Binarize;
 import io.bopsweep.trainer.model.Network;
 import io.bopsweep.trainer.model.Param;
 import java.util.ArrayList;
@@ -39,6 +38,11 @@ public final class TrialOptimizer {
     }
   }
 
+  /** Which implementation updates CPU tensors: "vector (...)", "scalar", or "tensor operations". */
+  public static String hostKernels() {
+    return HostBuffers.ENABLED ? HostKernels.best().describe() : "tensor operations";
+  }
+
   /** The learning rate of the parameters that are not binary kernels, before the schedule. */
   public double baseLr() {
     return cfg.optimizer() == Optimizer.BOP ? cfg.adamLr() : cfg.lr();
@@ -63,50 +67,30 @@ public final class TrialOptimizer {
         NDArray latent = p.latent();
         NDArray lg = g.getDataType() == latent.getDataType() ? g : g.toType(latent.getDataType(), false);
         double plr = cfg.xavierLrScaling() ? kernelLr * p.xavierLrMultiplier() : kernelLr;
-        update(p, latent, lg, plr, cfg.clip());
-        flips.add(copySigns(latent, w));
+        if (cfg.optimizer() == Optimizer.SGD_LATENT) {
+          sgd(latent, lg, plr, cfg.clip());
+          flips.add(SignCopy.copy(latent, w, HostKernels.best()));
+        } else {
+          flips.add(adam.get(p).step(latent, lg, plr, cfg.clip(), w));
+        }
       } else {
-        update(p, w, g, lr, false);
+        if (cfg.optimizer() == Optimizer.SGD_LATENT) {
+          sgd(w, g, lr, false);
+        } else {
+          adam.get(p).step(w, g, lr, false);
+        }
       }
       JniUtils.zeroGrad((PtNDArray) w);
     }
     return flips;
   }
 
-  private void update(Param p, NDArray w, NDArray g, double lr, boolean clip) {
-    if (cfg.optimizer() == Optimizer.SGD_LATENT) {
-      w.subi(g.mul(lr));
-      if (clip) {
-        NDArray clipped = w.clip(-1f, 1f);
-        w.muli(0f).addi(clipped);
-      }
-    } else {
-      adam.get(p).step(w, g, lr, clip);
+  private static void sgd(NDArray w, NDArray g, double lr, boolean clip) {
+    w.subi(g.mul(lr));
+    if (clip) {
+      NDArray clipped = w.clip(-1f, 1f);
+      w.muli(0f).addi(clipped);
     }
-  }
-
-  /** Writes sign(latent) into the binary kernel; returns how many signs changed (int64 scalar). */
-  private static NDArray copySigns(NDArray latent, NDArray binary) {
-    if (HostBuffers.usable(latent) && HostBuffers.usable(binary)) {
-      java.nio.FloatBuffer l = HostBuffers.floats(latent);
-      java.nio.FloatBuffer b = HostBuffers.floats(binary);
-      int n = l.capacity();
-      int chunk = 1 << 16;
-      long flips = java.util.stream.IntStream.range(0, (n + chunk - 1) / chunk).parallel().mapToLong(c -> {
-        long f = 0;
-        for (int i = c * chunk, to = Math.min(n, (c + 1) * chunk); i < to; i++) {
-          float s = l.get(i) >= 0f ? 1f : -1f;
-          f += s != b.get(i) ? 1 : 0;
-          b.put(i, s);
-        }
-        return f;
-      }).sum();
-      return binary.getManager().create(flips);
-    }
-    NDArray signs = Binarize.sign(latent);
-    NDArray flips = signs.neq(binary).sum();
-    binary.muli(0f).addi(signs);
-    return flips;
   }
 
   /** Arrays a checkpoint must keep, by name. */

@@ -31,23 +31,24 @@ class BopUpdateTest extends TorchTest {
 
   /** Runs both implementations for several steps on the same inputs and compares every array. */
   private static void compare(FlipRule rule, MomentumStart start, double gamma, double tau, float[] w0, float[][] grads) {
-    // both implementations: one pass on the CPU tensors' memory, and tensor operations (GPU path)
-    compare(rule, start, gamma, tau, w0, grads, true);
-    compare(rule, start, gamma, tau, w0, grads, false);
+    // every implementation: one pass on the CPU tensors' memory (vector, scalar), and tensor operations (GPU path)
+    for (HostKernels kernels : Paths.all()) {
+      compare(rule, start, gamma, tau, w0, grads, kernels);
+    }
   }
 
   private static void compare(FlipRule rule, MomentumStart start, double gamma, double tau, float[] w0, float[][] grads,
-      boolean hostPath) {
+      HostKernels kernels) {
     BopReference ref = new BopReference(w0, rule, start);
     NDArray w = manager.create(w0);
-    BopUpdate bop = new BopUpdate(manager, w, rule, start, hostPath);
+    BopUpdate bop = new BopUpdate(manager, w, rule, start, kernels);
     for (int s = 0; s < grads.length; s++) {
       long expectedFlips = ref.step(grads[s], gamma, tau);
       long flips;
       try (NDArray g = manager.create(grads[s]); NDArray f = bop.step(w, g, gamma, tau)) {
         flips = f.getLong();
       }
-      String where = rule + "/" + start + " gamma=" + gamma + " tau=" + tau + " step " + s + (hostPath ? " host" : " tensor");
+      String where = rule + "/" + start + " gamma=" + gamma + " tau=" + tau + " step " + s + " " + Paths.name(kernels);
       assertArrayEquals(ref.m, bop.momentum().toFloatArray(), 0f, "momentum, " + where);
       assertArrayEquals(ref.w, w.toFloatArray(), 0f, "weights, " + where);
       assertEquals(expectedFlips, flips, "flip count, " + where);
@@ -58,7 +59,7 @@ class BopUpdateTest extends TorchTest {
   @MethodSource("settings")
   void matchesReferenceOnRandomInputs(FlipRule rule, MomentumStart start, double gamma, double tau) {
     Random rnd = new Random(Double.hashCode(gamma) * 31 + Double.hashCode(tau) + rule.ordinal() * 7 + start.ordinal());
-    int n = 70_000; // two chunks of the parallel host path
+    int n = 70_001; // two chunks of the parallel host path, and a tail shorter than a vector
     float[] w = new float[n];
     for (int i = 0; i < n; i++) {
       w[i] = rnd.nextBoolean() ? 1f : -1f;
@@ -88,6 +89,17 @@ class BopUpdateTest extends TorchTest {
     // real-valued weights before the first step (bop_start real) come out as +-1
     float[] real = {0.3f, -0.2f, 0f, 0.05f, -0.7f, 0.01f, -0.01f, 0.9f, -0.9f, 0f};
     compare(rule, start, 0.5, 1e-3, real, new float[][] {g, g});
+    // the same cases repeated to 40 elements, so that they fall in full vectors and in the tail
+    compare(rule, start, 1.0, tau, repeat(w, 4), new float[][] {repeat(g, 4), repeat(g, 4)});
+    compare(rule, start, 0.5, 1e-3, repeat(real, 4), new float[][] {repeat(g, 4), repeat(g, 4)});
+  }
+
+  static float[] repeat(float[] a, int times) {
+    float[] out = new float[a.length * times];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = a[i % a.length];
+    }
+    return out;
   }
 
   static Stream<Arguments> rulesAndStarts() {

@@ -1,0 +1,68 @@
+package io.bopsweep.trainer.optim;
+
+import java.nio.ByteBuffer;
+
+/**
+ * The elementwise optimizer updates over the memory of CPU tensors (native-order byte buffers),
+ * on the index range [from, to) of float elements. Every implementation performs, element for
+ * element, the same float operations in the same order as the plain-Java references in the tests,
+ * so all of them give bitwise the same results.
+ */
+interface HostKernels {
+  /** Bop for one kernel (see {@link BopUpdate}); returns the number of signs that changed. */
+  long bop(ByteBuffer w, ByteBuffer m, ByteBuffer g, int from, int to, float decay, float rate, float tau,
+      boolean copyGrad, boolean strict);
+
+  /**
+   * Keras Adam (bias correction folded into lrT), optionally clipped to [-1, 1]. If binary is not
+   * null, also writes sign(w) (+1 where w >= 0, -1 elsewhere) there, in the same pass.
+   *
+   * @return the number of binary weights whose value changed (0 if binary is null)
+   */
+  long adam(ByteBuffer w, ByteBuffer g, ByteBuffer m, ByteBuffer v, ByteBuffer binary, int from, int to, float lrT,
+      boolean clip);
+
+  /** binary = sign(latent); returns the number of binary weights whose value changed. */
+  long copySigns(ByteBuffer latent, ByteBuffer binary, int from, int to);
+
+  /** A short description for benchmark output. */
+  String describe();
+
+  /** The fastest implementation this JVM can run (see {@link #vector()}) unless -Dbopsweep.vectorKernels=false. */
+  static HostKernels best() {
+    return Holder.BEST;
+  }
+
+  /**
+   * The Vector API implementation, or null when the JVM was started without
+   * {@code --add-modules jdk.incubator.vector}.
+   */
+  static HostKernels vector() {
+    return Holder.VECTOR;
+  }
+
+  static HostKernels scalar() {
+    return Holder.SCALAR;
+  }
+
+  final class Holder {
+    private Holder() {}
+
+    static final HostKernels SCALAR = new ScalarKernels();
+    static final HostKernels VECTOR = loadVector();
+    static final HostKernels BEST =
+        VECTOR != null && !"false".equals(System.getProperty("bopsweep.vectorKernels")) ? VECTOR : SCALAR;
+
+    private static HostKernels loadVector() {
+      if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+        return null;
+      }
+      try {
+        return (HostKernels) Class.forName("io.bopsweep.trainer.optim.VectorKernels").getDeclaredConstructor()
+            .newInstance();
+      } catch (ReflectiveOperationException | LinkageError e) {
+        return null;
+      }
+    }
+  }
+}

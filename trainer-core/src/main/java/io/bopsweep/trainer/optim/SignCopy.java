@@ -1,0 +1,28 @@
+package io.bopsweep.trainer.optim;
+
+import ai.djl.ndarray.NDArray;
+import io.bopsweep.trainer.model.Binarize;
+import java.nio.ByteBuffer;
+
+/** binary = sign(latent), for the latent-weight optimizers. */
+final class SignCopy {
+  private SignCopy() {}
+
+  /** @return how many binary weights changed (int64 scalar) */
+  static NDArray copy(NDArray latent, NDArray binary, HostKernels kernels) {
+    if (kernels != null && HostBuffers.usable(latent) && HostBuffers.usable(binary)) {
+      ByteBuffer l = HostBuffers.bytes(latent);
+      ByteBuffer b = HostBuffers.bytes(binary);
+      long flips = HostBuffers.overChunks(l.capacity() / Float.BYTES, (from, to) -> kernels.copySigns(l, b, from, to));
+      return binary.getManager().create(flips);
+    }
+    return tensors(latent, binary);
+  }
+
+  static NDArray tensors(NDArray latent, NDArray binary) {
+    NDArray signs = Binarize.sign(latent);
+    NDArray flips = signs.neq(binary).sum();
+    binary.muli(0f).addi(signs);
+    return flips;
+  }
+}
