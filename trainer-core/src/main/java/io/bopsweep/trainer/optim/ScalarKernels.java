@@ -56,7 +56,7 @@ final class ScalarKernels implements HostKernels {
       v.putFloat(off, vi);
       float wi = w.getFloat(off) - (mi / ((float) Math.sqrt(vi) + AdamUpdate.EPSILON)) * lrT;
       if (clip) {
-        wi = wi > 1f ? 1f : (wi < -1f ? -1f : wi);
+        wi = Math.min(Math.max(wi, -1f), 1f); // branch-free; NaN and -0 pass through as with comparisons
       }
       w.putFloat(off, wi);
       if (binary != null) {
