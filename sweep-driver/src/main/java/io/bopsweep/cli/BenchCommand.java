@@ -64,6 +64,10 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--json", paramLabel = "FILE", description = "also write the results as JSON")
   Path json;
 
+  @Option(names = "--profile", paramLabel = "DIR",
+      description = "also profile each configuration's steps with libtorch's profiler: DIR/<config>.json (Chrome trace) and its top operators")
+  Path profile;
+
   @Option(names = "--pytorch", description = "also run bench/pytorch_bench.py (PyTorch eager, same configurations) and print ratios")
   boolean pytorch;
 
@@ -81,6 +85,12 @@ final class BenchCommand implements Callable<Integer> {
         }
       }
     }
+    if (profile != null) {
+      if (Files.exists(profile) && !Files.isDirectory(profile)) {
+        throw new BadInputException("--profile: " + profile + " is a file, not a directory");
+      }
+      Files.createDirectories(profile);
+    }
     List<StepBenchmark.Result> results = new ArrayList<>();
     double peak = StepBenchmark.matmulPeak(t, 1024, 5);
     out.printf("float32 matmul peak (1024^3, %d threads): %.1f GFLOP/s; optimizer kernels: %s%n", t, peak,
@@ -90,13 +100,21 @@ final class BenchCommand implements Callable<Integer> {
         continue;
       }
       int n = e.getKey().equals("vgg-1.0") ? Math.max(2, steps / 4) : steps;
-      StepBenchmark.Result r = StepBenchmark.run(e.getKey(), TrialConfig.of(e.getValue()), t, 3, n, repeats, epochImages);
+      Path trace = profile == null ? null : profile.resolve(e.getKey() + ".json");
+      StepBenchmark.Result r = StepBenchmark.run(e.getKey(), TrialConfig.of(e.getValue()), t, 3, n, repeats, epochImages,
+          trace);
       results.add(r);
       out.printf("%-9s %8.0f img/s  step %7.1f ms = fwd %6.1f + bwd %6.1f + opt %6.1f (opt %4.1f %%)  %6.1f GFLOP/s (%4.1f %% of peak)"
               + "  peak RSS %6.0f MiB  epoch of %d: %.1f s (%.0f img/s)%n",
           r.name(), r.samplesPerSec(), r.msStep(), r.msForward(), r.msBackward(), r.msOptimizer(),
           100 * r.optimizerShare(), r.gflops(), 100 * r.gflops() / peak, r.peakRssMb(), r.epochImages(),
           r.epochSeconds(), r.epochSamplesPerSec());
+      if (trace != null) {
+        out.printf("  profile: %s; operators by total time per step (nested ones counted in their callers too):%n", trace);
+        for (TraceSummary.Op op : TraceSummary.top(trace, n, 12)) {
+          out.printf("  %9.2f ms %7.1fx  %s%n", op.msPerStep(), op.callsPerStep(), op.name());
+        }
+      }
       out.flush();
     }
     Map<String, Object> report = new LinkedHashMap<>();

@@ -41,6 +41,22 @@ class CliTest {
   }
 
   @org.junit.jupiter.api.Test
+  void benchProfileWritesATraceAndItsTopOperators() throws Exception {
+    Path dir = tmp.resolve("profiles");
+    StringWriter out = new StringWriter();
+    int code = Main.run(new String[] {"bench", "--only", "mlp-bop", "--steps", "1", "--repeats", "1", "--epoch-images", "100",
+        "--threads", "1", "--profile", dir.toString()}, new PrintWriter(out, true), new PrintWriter(new StringWriter(), true));
+    assertEquals(0, code, out.toString());
+    Path trace = dir.resolve("mlp-bop.json");
+    assertTrue(Files.size(trace) > 0, "trace written");
+    // the MLP's step is matrix products: they must lead the profile, and the summary must say so
+    java.util.List<TraceSummary.Op> top = TraceSummary.top(trace, 1, 3);
+    assertTrue(top.stream().anyMatch(op -> op.name().equals("aten::mm")), top.toString());
+    assertTrue(out.toString().contains("profile: " + trace), out.toString());
+    assertTrue(out.toString().contains("aten::mm"), out.toString());
+  }
+
+  @org.junit.jupiter.api.Test
   void trainWritesOneJsonLinePerEpochWithSnakeCaseKeys() throws Exception {
     io.bopsweep.trainer.data.DataCache.resolve(null).fetch(io.bopsweep.trainer.config.Choices.Dataset.MNIST, null);
     Path json = tmp.resolve("epochs.jsonl");

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
 import io.bopsweep.trainer.config.TrialConfig;
 import io.bopsweep.trainer.data.ImageSet;
 import io.bopsweep.trainer.data.Splits;
@@ -35,8 +36,12 @@ public final class StepBenchmark {
 
   private StepBenchmark() {}
 
+  /**
+   * @param profile if not null, runs {@code steps} more steps (not timed) under libtorch's profiler
+   *     and writes its Chrome trace (chrome://tracing, Perfetto) to this file
+   */
   public static Result run(String name, TrialConfig cfg, int threads, int warmup, int steps, int repeats,
-      int epochImages) {
+      int epochImages, Path profile) {
     TorchRuntime.enter(threads);
     int batch = cfg.batchSize();
     int c = cfg.dataset().channels();
@@ -53,9 +58,14 @@ public final class StepBenchmark {
       Pass pass = new Pass(true, Pass.KernelView.BINARY, cfg.bnMomentum());
       float[] pixels = new float[batch * c * size * size];
       long[] labels = new long[batch];
-      for (int r = -1; r < repeats; r++) {
+      int profiled = profile == null ? 0 : 1;
+      for (int r = -1; r < repeats + profiled; r++) {
         long[] nanos = new long[3];
         int n = r < 0 ? warmup : steps;
+        boolean profiling = r == repeats;
+        if (profiling) {
+          JniUtils.startProfile(false, true, false);
+        }
         for (int s = 0; s < n; s++) {
           for (int i = 0; i < pixels.length; i++) {
             pixels[i] = rnd.nextFloat() * 2 - 1;
@@ -70,7 +80,9 @@ public final class StepBenchmark {
             TrainStep.run(net, optimizer, pass, x, y, cfg.gamma(), optimizer.baseLr(), nanos);
           }
         }
-        if (r >= 0) {
+        if (profiling) {
+          JniUtils.stopProfile(profile.toString());
+        } else if (r >= 0) {
           fwd[r] = nanos[0] / 1e6 / steps;
           bwd[r] = nanos[1] / 1e6 / steps;
           opt[r] = nanos[2] / 1e6 / steps;
