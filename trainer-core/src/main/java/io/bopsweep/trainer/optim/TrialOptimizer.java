@@ -67,22 +67,26 @@ public final class TrialOptimizer {
         NDArray latent = p.latent();
         NDArray lg = g.getDataType() == latent.getDataType() ? g : g.toType(latent.getDataType(), false);
         double plr = cfg.xavierLrScaling() ? kernelLr * p.xavierLrMultiplier() : kernelLr;
-        if (cfg.optimizer() == Optimizer.SGD_LATENT) {
-          sgd(latent, lg, plr, cfg.clip());
-          flips.add(SignCopy.copy(latent, w, HostKernels.best()));
-        } else {
-          flips.add(adam.get(p).step(latent, lg, plr, cfg.clip(), w));
-        }
+        flips.add(update(p, latent, lg, plr, cfg.clip(), w));
       } else {
-        if (cfg.optimizer() == Optimizer.SGD_LATENT) {
-          sgd(w, g, lr, false);
-        } else {
-          adam.get(p).step(w, g, lr, false);
-        }
+        update(p, w, g, lr, false, null);
       }
       JniUtils.zeroGrad((PtNDArray) w);
     }
     return flips;
+  }
+
+  /**
+   * One step of the latent-weight optimizer on w; with binary, also binary = sign(w).
+   *
+   * @return how many binary weights changed (int64 scalar), or null without binary
+   */
+  private NDArray update(Param p, NDArray w, NDArray g, double lr, boolean clip, NDArray binary) {
+    if (cfg.optimizer() == Optimizer.SGD_LATENT) {
+      sgd(w, g, lr, clip);
+      return binary == null ? null : SignCopy.copy(w, binary, HostKernels.best());
+    }
+    return adam.get(p).step(w, g, lr, clip, binary);
   }
 
   private static void sgd(NDArray w, NDArray g, double lr, boolean clip) {
