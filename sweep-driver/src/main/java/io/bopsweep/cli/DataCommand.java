@@ -3,9 +3,10 @@ package io.bopsweep.cli;
 import io.bopsweep.trainer.config.Choice;
 import io.bopsweep.trainer.config.Choices.Dataset;
 import io.bopsweep.trainer.data.DataCache;
-import io.bopsweep.trainer.data.ImageSet;
+import io.bopsweep.trainer.data.Images;
 import java.io.PrintWriter;
 import java.util.Arrays;
+import java.util.IntSummaryStatistics;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -26,24 +27,35 @@ final class DataCommand {
     DataCache.Loaded loaded = cache.load(d);
     out.printf("%s: %s in %s (source: %s)%n", d.id(), entry.variant(), cache.dir(d), entry.source());
     out.printf("  train %,d images %s, per class %s%n", loaded.train().size(), shape(loaded.train()),
-        Arrays.toString(loaded.train().classCounts()));
+        perClass(loaded.train()));
     out.printf("  test  %,d images %s, per class %s%n", loaded.test().size(), shape(loaded.test()),
-        Arrays.toString(loaded.test().classCounts()));
+        perClass(loaded.test()));
   }
 
-  private static String shape(ImageSet s) {
+  private static String shape(Images s) {
     return s.channels() + "x" + s.height() + "x" + s.width();
+  }
+
+  /** Every count for up to 20 classes, else the range over the classes. */
+  private static String perClass(Images s) {
+    int[] counts = s.classCounts();
+    if (counts.length <= 20) {
+      return Arrays.toString(counts);
+    }
+    IntSummaryStatistics st = Arrays.stream(counts).summaryStatistics();
+    return st.getMin() + " to " + st.getMax() + " over " + counts.length + " classes";
   }
 
   @Command(name = "fetch", mixinStandardHelpOptions = true, description = "Fetch a dataset into the cache (no-op if it is there), verified.")
   static final class Fetch implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Parameters(paramLabel = "NAME", description = "mnist, fashion-mnist or cifar10")
+    @Parameters(paramLabel = "NAME", description = "mnist, fashion-mnist, cifar10 or imagenet")
     String name;
 
     @Option(names = "--from", paramLabel = "PATH_OR_URL",
-        description = "take the data from this directory, archive (.tar.gz, .tgz, .deb) or URL instead of the built-in sources")
+        description = "take the data from this directory, archive (.tar.gz, .tgz, .deb) or URL instead of the built-in"
+            + " sources; imagenet: its folder (train/ and val/, one folder per class), indexed, not copied")
     String from;
 
     @Option(names = "--data-dir", paramLabel = "DIR", description = "cache directory (default: $BOPSWEEP_DATA or ~/.cache/bopsweep/data)")
@@ -63,7 +75,7 @@ final class DataCommand {
   static final class Verify implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Parameters(paramLabel = "NAME", description = "mnist, fashion-mnist or cifar10")
+    @Parameters(paramLabel = "NAME", description = "mnist, fashion-mnist, cifar10 or imagenet")
     String name;
 
     @Option(names = "--data-dir", paramLabel = "DIR", description = "cache directory")

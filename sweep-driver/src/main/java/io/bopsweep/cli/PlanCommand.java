@@ -57,8 +57,11 @@ final class PlanCommand implements Callable<Integer> {
         sweep.description().isBlank() ? "" : ": " + sweep.description().strip().lines().findFirst().orElse(""));
     List<List<String>> rows = new ArrayList<>();
     List<String> header = new ArrayList<>(List.of("#", "trial_id"));
+    boolean epochsColumn = !columns.contains("epochs");
     header.addAll(columns);
-    header.add("epochs");
+    if (epochsColumn) {
+      header.add("epochs");
+    }
     rows.add(header);
     for (int i = 0; i < trials.size() && i < limit; i++) {
       Trial t = trials.get(i);
@@ -67,7 +70,9 @@ final class PlanCommand implements Callable<Integer> {
       for (String c : columns) {
         row.add(String.valueOf(cfg.get(c)));
       }
-      row.add(String.valueOf(t.config().epochs()));
+      if (epochsColumn) {
+        row.add(String.valueOf(t.config().epochs()));
+      }
       rows.add(row);
     }
     Table.print(out, rows);
@@ -80,6 +85,12 @@ final class PlanCommand implements Callable<Integer> {
         sweep.points().size(), trials.size() / Math.max(1, sweep.points().size() * sweep.seeds().size()),
         sweep.seeds().size(), epochs, flops / 1e15);
     if (noProbe) {
+      return 0;
+    }
+    if (sweep.needsCluster() && throughput == null) {
+      out.println("note: this spec is marked needs_cluster: true; a probe on this machine would not tell the"
+          + " cluster's speed: give --throughput IMAGES_PER_SEC (per trial) for a time estimate, and run it with"
+          + " spark-submit on a GPU cluster");
       return 0;
     }
     int slots = parallel > 0 ? parallel : Runtime.getRuntime().availableProcessors();

@@ -28,8 +28,8 @@ public final class CostEstimate {
   }
 
   public static Work work(TrialConfig cfg) {
-    long train = cfg.dataset() == Dataset.CIFAR10 ? 50_000 : 60_000;
-    long test = 10_000;
+    long train = cfg.dataset().trainSize();
+    long test = cfg.dataset().testSize();
     train -= cfg.validationSplit();
     long val = cfg.validationSplit();
     if (cfg.trainLimit() > 0) {
@@ -49,7 +49,8 @@ public final class CostEstimate {
     return MACS.computeIfAbsent(key, k -> {
       TorchRuntime.enter(0);
       try (NDManager m = NDManager.newBaseManager("PyTorch")) {
-        return Models.build(cfg.with("optimizer", "bop"), cfg.dataset().channels(), cfg.dataset().imageSize(), m)
+        return Models.build(cfg.with("optimizer", "bop"), cfg.dataset().channels(), cfg.dataset().imageSize(),
+            cfg.dataset().classes(), m)
             .macsPerSample();
       }
     });

@@ -27,6 +27,8 @@ class CliTest {
     "plan DIR/missing.yaml|missing.yaml: no such file",
     "sweep DIR/missing.yaml|missing.yaml: no such file",
     "plan|Missing required parameter: 'SPEC'",
+    "data fetch imagenet --data-dir DIR|imagenet cannot be downloaded; give its folder",
+    "data fetch imagenet --data-dir DIR --from DIR/nowhere|nowhere: not a directory",
   })
   void misuseGetsOneLineAndExitCode2(String args, String expected) {
     StringWriter out = new StringWriter();
@@ -91,5 +93,56 @@ class CliTest {
     assertEquals(2, code);
     assertTrue(err.toString().contains(expected), err.toString());
     assertTrue(!Files.exists(results), "nothing written");
+  }
+
+  /** The shipped ImageNet spec plans without a probe here; with a throughput it estimates the time. */
+  @org.junit.jupiter.api.Test
+  void imagenetSpecPlansWithoutAProbe() {
+    String spec = Path.of("..", "conf", "sweeps", "paper-5.3-imagenet.yaml").toString();
+    StringWriter out = new StringWriter();
+    assertEquals(0, Main.run(new String[] {"plan", spec}, new PrintWriter(out, true), new PrintWriter(new StringWriter(), true)));
+    String text = out.toString();
+    assertTrue(text.contains("3 trials (3 points x 1 grid combinations x 1 seeds), 550 epochs"), text);
+    assertTrue(text.contains("binary-alexnet") && text.contains("xnornet") && text.contains("birealnet"), text);
+    assertTrue(text.contains("give --throughput"), text);
+    assertTrue(!text.contains("estimated time"), text);
+    StringWriter timed = new StringWriter();
+    assertEquals(0, Main.run(new String[] {"plan", spec, "--throughput", "2000", "--parallel", "3"},
+        new PrintWriter(timed, true), new PrintWriter(new StringWriter(), true)));
+    // 150 + 100 + 300 epochs of 1,251 batches of 1024 and 50,000 validation images at 1/3 of the cost
+    double seconds = 550 * (1251 * 1024 + 50_000 / 3.0) / 2000;
+    assertTrue(timed.toString().contains("estimated time: " + PlanCommand.human(seconds) + " of training"), timed.toString());
+  }
+
+  /** An ImageNet-style folder: indexed by data fetch, then trained on by train (Bi-Real Net, tiny width). */
+  @org.junit.jupiter.api.Test
+  void imagenetFolderIsFetchedAndTrainedOn() throws Exception {
+    Path folder = tmp.resolve("inet");
+    for (String split : new String[] {"train", "val"}) {
+      for (int c = 0; c < 2; c++) {
+        Path dir = Files.createDirectories(folder.resolve(split).resolve("class" + c));
+        for (int i = 0; i < (split.equals("train") ? 4 : 2); i++) {
+          java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(64 + 8 * i, 48, java.awt.image.BufferedImage.TYPE_INT_RGB);
+          for (int y = 0; y < 48; y++) {
+            for (int x = 0; x < img.getWidth(); x++) {
+              img.setRGB(x, y, c == 0 ? 0xE02010 : (x + y) % 2 == 0 ? 0x1020E0 : 0x000000);
+            }
+          }
+          javax.imageio.ImageIO.write(img, "png", dir.resolve("img" + i + ".png").toFile());
+        }
+      }
+    }
+    Path cache = tmp.resolve("cache");
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    assertEquals(0, Main.run(new String[] {"data", "fetch", "imagenet", "--from", folder.toString(), "--data-dir",
+        cache.toString()}, new PrintWriter(out, true), new PrintWriter(err, true)), err.toString());
+    assertTrue(out.toString().contains("imagenet: imagenet-unverified"), out.toString());
+    assertTrue(out.toString().contains("train 8 images 3x224x224, per class [4, 4]"), out.toString());
+    out = new StringWriter();
+    assertEquals(0, Main.run(new String[] {"train", "--dataset", "imagenet", "--model", "birealnet", "--width", "0.125",
+        "--epochs", "1", "--batch-size", "4", "--data-dir", cache.toString()}, new PrintWriter(out, true),
+        new PrintWriter(err, true)), err.toString());
+    assertTrue(out.toString().contains("DONE after 1 epochs"), out.toString());
   }
 }

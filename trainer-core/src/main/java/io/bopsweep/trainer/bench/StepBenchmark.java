@@ -52,7 +52,7 @@ public final class StepBenchmark {
     double[] opt = new double[repeats];
     long macs;
     try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
-      Network net = Models.build(cfg, c, size, manager);
+      Network net = Models.build(cfg, c, size, 10, manager);
       macs = net.macsPerSample();
       TrialOptimizer optimizer = new TrialOptimizer(cfg, net, manager);
       Pass pass = new Pass(true, Pass.KernelView.BINARY, cfg.bnMomentum());

@@ -4,26 +4,45 @@ package io.bopsweep.trainer.config;
 public final class Choices {
   private Choices() {}
 
+  /** A dataset: its network input (channels, side), classes and the sizes of its full training and test sets. */
   public enum Dataset implements Choice {
-    MNIST("mnist", 28, 1), FASHION_MNIST("fashion-mnist", 28, 1), CIFAR10("cifar10", 32, 3);
+    MNIST("mnist", 28, 1, 10, 60_000, 10_000),
+    FASHION_MNIST("fashion-mnist", 28, 1, 10, 60_000, 10_000),
+    CIFAR10("cifar10", 32, 3, 10, 50_000, 10_000),
+    /** ILSVRC-2012 in class folders, cropped and resized to 224 x 224 as the network input. */
+    IMAGENET("imagenet", 224, 3, 1000, 1_281_167, 50_000);
 
     private final String id;
     private final int size;
     private final int channels;
+    private final int classes;
+    private final int trainSize;
+    private final int testSize;
 
-    Dataset(String id, int size, int channels) {
+    Dataset(String id, int size, int channels, int classes, int trainSize, int testSize) {
       this.id = id;
       this.size = size;
       this.channels = channels;
+      this.classes = classes;
+      this.trainSize = trainSize;
+      this.testSize = testSize;
     }
 
     @Override public String id() { return id; }
     public int imageSize() { return size; }
     public int channels() { return channels; }
+    public int classes() { return classes; }
+    public int trainSize() { return trainSize; }
+    public int testSize() { return testSize; }
   }
 
+  /**
+   * The models: the three of PAPER.md for MNIST and CIFAR-10, and the three ImageNet models of
+   * the paper's section 5.3 as larq zoo defines them (Binary AlexNet, XNOR-Net, Bi-Real Net 18).
+   */
   public enum Model implements Choice {
-    MLP("mlp"), CONVNET("convnet"), BINARYNET("binarynet");
+    MLP("mlp"), CONVNET("convnet"), BINARYNET("binarynet"),
+    BINARY_ALEXNET("binary-alexnet"), XNORNET("xnornet"), BIREALNET("birealnet");
     private final String id;
     Model(String id) { this.id = id; }
     @Override public String id() { return id; }

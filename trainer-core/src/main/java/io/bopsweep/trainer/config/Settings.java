@@ -52,14 +52,16 @@ public final class Settings {
 
   static {
     add("dataset", Type.CHOICE, Dataset.class, r -> Dataset.MNIST, null,
-        "mnist, fashion-mnist or cifar10 (the cifar10 copy in the cache decides the recorded variant)");
-    add("model", Type.CHOICE, Model.class, r -> Model.MLP, null, "mlp, convnet or binarynet");
+        "mnist, fashion-mnist, cifar10 (the cifar10 copy in the cache decides the recorded variant) or imagenet");
+    add("model", Type.CHOICE, Model.class, r -> Model.MLP, null,
+        "mlp, convnet, binarynet, or the ImageNet models binary-alexnet, xnornet, birealnet");
     add("width", Type.DOUBLE, null, r -> r.get("model") == Model.MLP ? 2048.0 : 1.0, positive(),
-        "mlp: hidden units per layer; convnet and binarynet: channel multiplier");
+        "mlp: hidden units per layer; the other models: multiplier of channels and hidden units");
     add("padding", Type.CHOICE, Padding.class, r -> Padding.AUTHORS, null,
         "authors (binarynet: first conv valid, rest same; convnet: valid) or same-all (padding 1 everywhere)");
-    add("bn_affine", Type.BOOL, null, r -> false, null,
-        "BatchNorm with a learned scale (reproduction); the authors' BN has none");
+    add("bn_affine", Type.BOOL, null, r -> r.get("model") == Model.BINARY_ALEXNET || r.get("model") == Model.XNORNET
+        || r.get("model") == Model.BIREALNET, null, "BatchNorm with a learned scale (reproduction, and the authors'"
+            + " ImageNet models: on by default for them); the authors' CIFAR BN has none");
     add("bn_momentum", Type.DOUBLE, null, r -> 0.01, openClosedUnit(),
         "weight of the new batch in BN running statistics (Keras momentum 0.99)");
     add("optimizer", Type.CHOICE, Optimizer.class, r -> Optimizer.BOP, null, "bop, adam-latent or sgd-latent");
@@ -91,8 +93,9 @@ public final class Settings {
     add("epochs", Type.INT, null, r -> 5, atLeast(1), "epochs to train, >= 1");
     add("batch_size", Type.INT, null, r -> 100, atLeast(1), "mini-batch size");
     add("seed", Type.LONG, null, r -> 0L, null, "seed of initialization, shuffling and augmentation");
-    add("augment", Type.BOOL, null, r -> r.get("dataset") == Dataset.CIFAR10, null,
-        "pad 4, random 32x32 crop, random horizontal flip on training images (default: on for cifar10)");
+    add("augment", Type.BOOL, null, r -> r.get("dataset") == Dataset.CIFAR10 || r.get("dataset") == Dataset.IMAGENET,
+        null, "training images: cifar10 pad 4, random 32x32 crop, random horizontal flip; imagenet random resized"
+            + " crop to 224 and flip (default: on for both)");
     add("validation_split", Type.INT, null, r -> 0, atLeast(0),
         "hold out the last N training images as a validation set (0: none)");
     add("eval_latent", Type.BOOL, null, r -> false, null,

@@ -70,7 +70,7 @@ public final class DataCache {
   public record Entry(String name, String variant, String source, Map<String, String> sha256) {}
 
   /** A loaded dataset. */
-  public record Loaded(String variant, ImageSet train, ImageSet test) {}
+  public record Loaded(String variant, Images train, Images test) {}
 
   /** The dataset's marker if it is in the cache. */
   public Entry entry(Dataset dataset) {
@@ -102,6 +102,9 @@ public final class DataCache {
   }
 
   private Entry fetchLocked(Dataset dataset, String from) {
+    if (dataset == Dataset.IMAGENET) {
+      return indexImageFolder(from);
+    }
     {
       List<Source> sources = from != null ? List.of(Sources.local(dataset, from)) : Sources.builtIn(dataset);
       List<String> failures = new ArrayList<>();
@@ -133,6 +136,40 @@ public final class DataCache {
     }
   }
 
+  /**
+   * ImageNet cannot be downloaded (its licence): the cache keeps an index of the user's folder
+   * (see {@link ImageFolderIndex}), and the images stay there.
+   */
+  private Entry indexImageFolder(String from) {
+    Dataset dataset = Dataset.IMAGENET;
+    if (from == null) {
+      throw new DataException("imagenet cannot be downloaded; give its folder: bopsweep data fetch imagenet --from DIR"
+          + " (DIR/train/CLASS/*.JPEG and DIR/val/CLASS/*.JPEG)");
+    }
+    Path root = Path.of(from).toAbsolutePath().normalize();
+    ImageFolderIndex.Index index = ImageFolderIndex.scan(root);
+    Path tmp = newTempDir(dataset);
+    try {
+      Map<String, String> sums = new TreeMap<>();
+      for (Map.Entry<String, String> f : index.files().entrySet()) {
+        Files.writeString(tmp.resolve(f.getKey()), f.getValue());
+        sums.put(f.getKey(), Downloads.sha256(tmp.resolve(f.getKey())));
+      }
+      Files.writeString(tmp.resolve(ImageFolderIndex.ROOT), root + "\n");
+      Entry entry = new Entry(dataset.id(), index.variant(), root.toString(), sums);
+      writeMarker(tmp, entry);
+      install(dataset, tmp);
+      LOADED.remove(dir(dataset).toString());
+      LOG.info("indexed {}: {} classes, {} training and {} validation images", root, index.classes(), index.train(),
+          index.val());
+      return entry;
+    } catch (IOException e) {
+      throw new DataException(dir(dataset) + ": cannot write the imagenet index (" + oneLine(e) + ")", e);
+    } finally {
+      deleteTree(tmp);
+    }
+  }
+
   /** The cached dataset, fetched first (from {@code from} if given, else the built-in sources) if it is missing. */
   public Entry ensure(Dataset dataset, String from) {
     Entry existing = entry(dataset);
@@ -153,6 +190,10 @@ public final class DataCache {
           + dataset.id());
     }
     Entry now = verifyDir(dataset, dir(dataset), recorded.source(), recorded.variant());
+    if (dataset == Dataset.IMAGENET && !now.sha256().equals(recorded.sha256())) {
+      throw new DataException(recorded.source() + ": images were added, removed or changed since the folder was indexed;"
+          + " run: bopsweep data fetch imagenet --from " + recorded.source());
+    }
     if (!now.sha256().equals(recorded.sha256())) {
       throw new DataException(dir(dataset) + ": files changed since they were fetched (checksum mismatch)");
     }
@@ -170,6 +211,9 @@ public final class DataCache {
   }
 
   static Loaded read(Dataset dataset, Path dir, String variant) {
+    if (dataset == Dataset.IMAGENET) {
+      return ImageFolderIndex.read(dir, variant, dataset.imageSize());
+    }
     if (dataset == Dataset.CIFAR10) {
       List<Path> trainFiles = CifarFormat.TRAIN_FILES.stream().map(dir::resolve).toList();
       return new Loaded(variant, CifarFormat.read(trainFiles), CifarFormat.read(List.of(dir.resolve(CifarFormat.TEST_FILE))));
@@ -183,6 +227,13 @@ public final class DataCache {
   static Entry verifyDir(Dataset dataset, Path dir, String source, String variantHint) {
     try {
       Map<String, String> sums = new TreeMap<>();
+      if (dataset == Dataset.IMAGENET) {
+        ImageFolderIndex.Index index = ImageFolderIndex.scan(Path.of(source));
+        for (Map.Entry<String, String> f : index.files().entrySet()) {
+          sums.put(f.getKey(), Downloads.sha256(f.getValue().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
+        return new Entry(dataset.id(), index.variant(), source, sums);
+      }
       if (dataset == Dataset.CIFAR10) {
         List<String> names = new ArrayList<>(CifarFormat.TRAIN_FILES);
         names.add(CifarFormat.TEST_FILE);

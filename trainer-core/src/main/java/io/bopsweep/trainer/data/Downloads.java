@@ -72,4 +72,12 @@ final class Downloads {
   static String sha256(Path file) throws IOException {
     return digest(file, "SHA-256");
   }
+
+  static String sha256(byte[] data) {
+    try {
+      return java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
 }

@@ -1,10 +1,12 @@
 package io.bopsweep.trainer.data;
 
+import java.util.SplittableRandom;
+
 /**
  * Images as unsigned bytes in N x C x H x W order, with one label (0..9) each. Immutable by
  * convention: loaders create it, nobody writes to the arrays afterwards.
  */
-public record ImageSet(byte[] pixels, byte[] labels, int channels, int height, int width) {
+public record ImageSet(byte[] pixels, byte[] labels, int channels, int height, int width) implements Images {
 
   public ImageSet {
     long per = (long) channels * height * width;
@@ -14,6 +16,7 @@ public record ImageSet(byte[] pixels, byte[] labels, int channels, int height, i
     }
   }
 
+  @Override
   public int size() {
     return labels.length;
   }
@@ -22,11 +25,24 @@ public record ImageSet(byte[] pixels, byte[] labels, int channels, int height, i
     return channels * height * width;
   }
 
+  @Override
+  public int classes() {
+    return 10;
+  }
+
+  @Override
   public int label(int i) {
     return labels[i] & 0xFF;
   }
 
+  /** Scaled to [-1, 1]; augmentation as in {@link Batches#fill}. */
+  @Override
+  public void fill(int[] order, int from, int count, float[] out, SplittableRandom augment) {
+    Batches.fill(this, order, from, count, out, augment);
+  }
+
   /** Images [from, to) as a new set. */
+  @Override
   public ImageSet slice(int from, int to) {
     int per = imageBytes();
     byte[] p = new byte[(to - from) * per];
@@ -34,17 +50,5 @@ public record ImageSet(byte[] pixels, byte[] labels, int channels, int height, i
     byte[] l = new byte[to - from];
     System.arraycopy(labels, from, l, 0, l.length);
     return new ImageSet(p, l, channels, height, width);
-  }
-
-  /** Number of images per class 0..9. */
-  public int[] classCounts() {
-    int[] counts = new int[10];
-    for (byte b : labels) {
-      int c = b & 0xFF;
-      if (c < counts.length) {
-        counts[c]++;
-      }
-    }
-    return counts;
   }
 }

@@ -9,12 +9,12 @@ import io.bopsweep.trainer.config.TrialConfig;
  *     cifar10-jpeg75, cifar10-unverified)
  * @param validation held-out tail of the training set, or null
  */
-public record Splits(String variant, ImageSet train, ImageSet test, ImageSet validation) {
+public record Splits(String variant, Images train, Images test, Images validation) {
 
   /** Applies a trial's train_limit, test_limit and validation_split to a dataset's two parts. */
-  public static Splits forTrial(TrialConfig cfg, String variant, ImageSet train, ImageSet test) {
-    ImageSet validation = null;
-    ImageSet t = train;
+  public static Splits forTrial(TrialConfig cfg, String variant, Images train, Images test) {
+    Images validation = null;
+    Images t = train;
     if (cfg.validationSplit() > 0) {
       if (cfg.validationSplit() >= train.size()) {
         throw new IllegalArgumentException("validation_split " + cfg.validationSplit() + " leaves no training images");
@@ -26,7 +26,7 @@ public record Splits(String variant, ImageSet train, ImageSet test, ImageSet val
     if (cfg.trainLimit() > 0 && cfg.trainLimit() < t.size()) {
       t = t.slice(0, cfg.trainLimit());
     }
-    ImageSet e = test;
+    Images e = test;
     if (cfg.testLimit() > 0 && cfg.testLimit() < e.size()) {
       e = e.slice(0, cfg.testLimit());
     }

@@ -27,4 +27,17 @@ public final class Binarize {
     NDArray clipped = x.clip(-1f, 1f);
     return sign(x).add(clipped.sub(clipped.stopGradient()));
   }
+
+  /**
+   * Sign with Bi-Real Net's ApproxSign estimator: forward sign(x), backward the incoming gradient
+   * times 2 - 2|x| where |x| <= 1 and zero elsewhere (the derivative of 2c - c|c|, c = clip(x)).
+   */
+  public static NDArray approxSign(NDArray x, boolean training) {
+    if (!training) {
+      return sign(x);
+    }
+    NDArray c = x.clip(-1f, 1f);
+    NDArray f = c.mul(2f).sub(c.mul(c.abs()));
+    return sign(x).add(f.sub(f.stopGradient()));
+  }
 }

@@ -4,10 +4,20 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.pooling.Pool;
 
-/** 2x2 max pooling, stride 2, floor. */
+/** Max pooling over square windows, symmetric zero padding, floor. */
 public final class MaxPoolLayer implements Layer {
+  private final int size;
+  private final int stride;
+  private final int padding;
+
+  public MaxPoolLayer(int size, int stride, int padding) {
+    this.size = size;
+    this.stride = stride;
+    this.padding = padding;
+  }
+
   @Override
   public NDArray forward(NDArray x, Pass pass) {
-    return Pool.maxPool2d(x, new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), false);
+    return Pool.maxPool2d(x, new Shape(size, size), new Shape(stride, stride), new Shape(padding, padding), false);
   }
 }

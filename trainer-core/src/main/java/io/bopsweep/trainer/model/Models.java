@@ -1,192 +1,143 @@
 package io.bopsweep.trainer.model;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import io.bopsweep.trainer.config.Choices.BopStart;
-import io.bopsweep.trainer.config.Choices.Init;
-import io.bopsweep.trainer.config.Choices.LatentDtype;
 import io.bopsweep.trainer.config.Choices.Model;
-import io.bopsweep.trainer.config.Choices.Optimizer;
 import io.bopsweep.trainer.config.Choices.Padding;
+import io.bopsweep.trainer.config.ConfigException;
 import io.bopsweep.trainer.config.TrialConfig;
-import io.bopsweep.trainer.train.Seeds;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.SplittableRandom;
+import io.bopsweep.trainer.model.NetBuilder.Kernel;
+import io.bopsweep.trainer.model.QuantLayer.InputQuantizer;
 
 /**
- * Builds the three models of PAPER.md. Initial values come from a generator seeded by the trial's
- * seed alone (never libtorch's global generator), so concurrent trials stay reproducible.
+ * The models: the three of PAPER.md, and the ImageNet models of the paper's section 5.3 as larq
+ * zoo defines them. Every binary layer but a network's first binarizes its input; BatchNorm has a
+ * learned scale only with bn_affine.
  */
 public final class Models {
-  public static final int CLASSES = 10;
-
   private Models() {}
 
-  /** The model's architecture as layer specs: 'cN' conv, 'dN' dense, 'p' maxpool, 'b' batchnorm, 'f' flatten. */
-  static List<String> plan(Model model, double width) {
-    List<String> p = new ArrayList<>();
-    switch (model) {
-      case MLP: {
-        int units = (int) Math.round(width);
-        p.add("f");
-        for (int i = 0; i < 3; i++) {
-          p.add("d" + units);
-          p.add("b");
-        }
-        p.add("d" + CLASSES);
-        p.add("b");
-        return p;
-      }
-      case CONVNET: {
-        int c32 = scaled(32, width);
-        int c64 = scaled(64, width);
-        p.addAll(List.of("c" + c32, "p", "b", "c" + c64, "p", "b", "c" + c64, "b", "f",
-            "d" + scaled(64, width), "b", "d" + CLASSES, "b"));
-        return p;
-      }
-      case BINARYNET: {
-        int c128 = scaled(128, width);
-        int c256 = scaled(256, width);
-        int c512 = scaled(512, width);
-        int d1024 = scaled(1024, width);
-        p.addAll(List.of("c" + c128, "b", "c" + c128, "p", "b", "c" + c256, "b", "c" + c256, "p", "b",
-            "c" + c512, "b", "c" + c512, "p", "b", "f", "d" + d1024, "b", "d" + d1024, "b",
-            "d" + CLASSES, "b"));
-        return p;
-      }
-      default:
-        throw new IllegalArgumentException(model.toString());
+  /**
+   * @param channels, size the input images (square)
+   * @param classes outputs of the last layer
+   */
+  public static Network build(TrialConfig cfg, int channels, int size, int classes, NDManager manager) {
+    NetBuilder b = new NetBuilder(cfg, channels, size, manager);
+    double width = cfg.width();
+    Model model = cfg.model();
+    if (cfg.padding() != Padding.AUTHORS && !(model == Model.MLP || model == Model.CONVNET || model == Model.BINARYNET)) {
+      throw new ConfigException("padding", cfg.padding().id() + " applies to convnet and binarynet; "
+          + model.id() + " has its own padding");
     }
+    switch (model) {
+      case MLP -> mlp(b, (int) Math.round(width), classes);
+      case CONVNET -> convnet(b, cfg.padding(), width, classes);
+      case BINARYNET -> binarynet(b, cfg.padding(), width, classes);
+      case BINARY_ALEXNET -> binaryAlexNet(b, width, classes);
+      case XNORNET -> xnorNet(b, width, classes);
+      case BIREALNET -> biRealNet(b, width, classes);
+      default -> throw new IllegalArgumentException(model.toString());
+    }
+    return b.build(model.id());
   }
 
   private static int scaled(int base, double width) {
     return Math.max(1, (int) Math.round(base * width));
   }
 
-  /** Padding of the i-th convolution (0-based) of a model. */
-  static int convPadding(Model model, Padding padding, int convIndex) {
-    if (padding == Padding.SAME_ALL) {
-      return 1;
-    }
-    if (model == Model.BINARYNET) {
-      return convIndex == 0 ? 0 : 1;
-    }
-    return 0;
+  private static InputQuantizer firstOr(boolean first) {
+    return first ? InputQuantizer.NONE : InputQuantizer.STE_SIGN;
   }
 
-  public static Network build(TrialConfig cfg, int channels, int size, NDManager manager) {
-    SplittableRandom rng = new SplittableRandom(Seeds.stream(cfg.seed(), Seeds.INIT));
-    boolean signKernels = cfg.optimizer() == Optimizer.BOP && cfg.bopStart() == BopStart.SIGN;
-    List<Layer> layers = new ArrayList<>();
-    List<Param> params = new ArrayList<>();
-    Map<String, NDArray> state = new LinkedHashMap<>();
-    long c = channels;
-    long h = size;
-    long w = size;
-    long flat = -1;
-    int quantIndex = 0;
-    int convIndex = 0;
-    int bnIndex = 0;
-    for (String spec : plan(cfg.model(), cfg.width())) {
-      char kind = spec.charAt(0);
-      switch (kind) {
-        case 'c': {
-          int out = Integer.parseInt(spec.substring(1));
-          int pad = convPadding(cfg.model(), cfg.padding(), convIndex++);
-          String layer = "conv" + convIndex;
-          int fanIn = (int) c * 9;
-          int fanOut = out * 9;
-          Param p = kernelParam(layer, manager, new Shape(out, c, 3, 3), fanIn, fanOut, cfg, rng, signKernels);
-          params.add(p);
-          h = h + 2L * pad - 2;
-          w = w + 2L * pad - 2;
-          layers.add(QuantLayer.conv3x3(p, pad, quantIndex++ > 0, h, w));
-          c = out;
-          break;
-        }
-        case 'd': {
-          int out = Integer.parseInt(spec.substring(1));
-          String layer = "dense" + (quantIndex - convIndex + 1);
-          int in = (int) flat;
-          Param p = kernelParam(layer, manager, new Shape(out, in), in, out, cfg, rng, signKernels);
-          params.add(p);
-          layers.add(QuantLayer.dense(p, quantIndex++ > 0));
-          flat = out;
-          break;
-        }
-        case 'p':
-          layers.add(new MaxPoolLayer());
-          h /= 2;
-          w /= 2;
-          break;
-        case 'f':
-          layers.add(new FlattenLayer());
-          flat = c * h * w;
-          break;
-        case 'b': {
-          long n = flat > 0 ? flat : c;
-          String layer = "bn" + (++bnIndex);
-          Param beta = new Param(layer + ".beta", layer, manager.zeros(new Shape(n)), false, 0, 0);
-          params.add(beta);
-          Param scale = null;
-          NDArray fixed = null;
-          if (cfg.bnAffine()) {
-            scale = new Param(layer + ".gamma", layer, manager.ones(new Shape(n)), false, 0, 0);
-            params.add(scale);
-          } else {
-            fixed = manager.ones(new Shape(n));
-          }
-          NDArray mean = manager.zeros(new Shape(n));
-          NDArray var = manager.ones(new Shape(n));
-          state.put(layer + ".running_mean", mean);
-          state.put(layer + ".running_var", var);
-          layers.add(new BatchNormLayer(beta, scale, fixed, mean, var));
-          break;
-        }
-        default:
-          throw new IllegalStateException(spec);
+  /** BinaryNet's MLP: three binary dense layers of {@code units}, each with BN, then classes and BN. */
+  private static void mlp(NetBuilder b, int units, int classes) {
+    b.flatten();
+    for (int i = 0; i < 3; i++) {
+      b.dense(units, Kernel.BINARY, firstOr(i == 0), false).bn();
+    }
+    b.dense(classes, Kernel.BINARY, InputQuantizer.STE_SIGN, false).bn();
+  }
+
+  /** The reproduction's small convnet (3x3 valid convolutions unless same-all). */
+  private static void convnet(NetBuilder b, Padding padding, double width, int classes) {
+    int pad = padding == Padding.SAME_ALL ? 1 : 0;
+    int c64 = scaled(64, width);
+    b.conv(scaled(32, width), 3, 1, pad, Kernel.BINARY, InputQuantizer.NONE).maxPool(2, 2, 0).bn();
+    b.conv(c64, 3, 1, pad, Kernel.BINARY, InputQuantizer.STE_SIGN).maxPool(2, 2, 0).bn();
+    b.conv(c64, 3, 1, pad, Kernel.BINARY, InputQuantizer.STE_SIGN).bn();
+    b.flatten().dense(scaled(64, width), Kernel.BINARY, InputQuantizer.STE_SIGN, false).bn();
+    b.dense(classes, Kernel.BINARY, InputQuantizer.STE_SIGN, false).bn();
+  }
+
+  /** BinaryNet's VGG-like CIFAR network; the authors' first convolution is valid, the rest same. */
+  private static void binarynet(NetBuilder b, Padding padding, double width, int classes) {
+    int[] convs = {128, 128, 256, 256, 512, 512};
+    for (int i = 0; i < convs.length; i++) {
+      int pad = padding == Padding.SAME_ALL || i > 0 ? 1 : 0;
+      b.conv(scaled(convs[i], width), 3, 1, pad, Kernel.BINARY, firstOr(i == 0));
+      if (i % 2 == 1) {
+        b.maxPool(2, 2, 0);
       }
+      b.bn();
     }
-    for (Param p : params) {
-      p.value().setRequiresGradient(true);
-    }
-    return new Network(cfg.model().id(), layers, params, state);
+    b.flatten();
+    b.dense(scaled(1024, width), Kernel.BINARY, InputQuantizer.STE_SIGN, false).bn();
+    b.dense(scaled(1024, width), Kernel.BINARY, InputQuantizer.STE_SIGN, false).bn();
+    b.dense(classes, Kernel.BINARY, InputQuantizer.STE_SIGN, false).bn();
   }
 
   /**
-   * A kernel: under Bop its initial values (or their signs); under a latent optimizer the signs,
-   * with the initial values as latent weights (float64 if latent_dtype says so).
+   * larq zoo's BinaryAlexNet (Hubara et al.): every kernel binary, the first convolution on real
+   * input; 3x3 max pooling with stride 2 after convolutions 1, 2 and 5; BN after every layer.
    */
-  private static Param kernelParam(String layer, NDManager manager, Shape shape, int fanIn, int fanOut,
-      TrialConfig cfg, SplittableRandom rng, boolean signKernels) {
-    double limit = cfg.init() == Init.GLOROT ? Math.sqrt(6.0 / (fanIn + fanOut)) : 1.0;
-    double scale = limit * cfg.initScale();
-    int n = Math.toIntExact(shape.size());
-    double[] init = new double[n];
-    for (int i = 0; i < n; i++) {
-      init[i] = (rng.nextDouble() * 2 - 1) * scale;
-    }
-    boolean latent = cfg.optimizer().hasLatentWeights();
-    float[] value = new float[n];
-    for (int i = 0; i < n; i++) {
-      value[i] = latent || signKernels ? (init[i] >= 0 ? 1f : -1f) : (float) init[i];
-    }
-    NDArray latentArray = null;
-    if (latent) {
-      if (cfg.latentDtype() == LatentDtype.FLOAT64) {
-        latentArray = manager.create(init, shape);
-      } else {
-        float[] f = new float[n];
-        for (int i = 0; i < n; i++) {
-          f[i] = (float) init[i];
-        }
-        latentArray = manager.create(f, shape);
+  private static void binaryAlexNet(NetBuilder b, double width, int classes) {
+    b.conv(scaled(64, width), 11, 4, 5, Kernel.BINARY, InputQuantizer.NONE).maxPool(3, 2, 0).bn();
+    b.conv(scaled(192, width), 5, 1, 2, Kernel.BINARY, InputQuantizer.STE_SIGN).maxPool(3, 2, 0).bn();
+    b.conv(scaled(384, width), 3, 1, 1, Kernel.BINARY, InputQuantizer.STE_SIGN).bn();
+    b.conv(scaled(384, width), 3, 1, 1, Kernel.BINARY, InputQuantizer.STE_SIGN).bn();
+    b.conv(scaled(256, width), 3, 1, 1, Kernel.BINARY, InputQuantizer.STE_SIGN).maxPool(3, 2, 0).bn();
+    b.flatten();
+    b.dense(scaled(4096, width), Kernel.BINARY, InputQuantizer.STE_SIGN, false).bn();
+    b.dense(scaled(4096, width), Kernel.BINARY, InputQuantizer.STE_SIGN, false).bn();
+    b.dense(classes, Kernel.BINARY, InputQuantizer.STE_SIGN, false).bn();
+  }
+
+  /**
+   * larq zoo's XNOR-Net: a real first convolution (BN, ReLU, pooling, BN), five binary
+   * convolutions, a binary 6x6 and a binary 1x1 convolution in place of the hidden dense layers,
+   * ReLU, and a real dense classifier. XNOR-Net's per-filter kernel scale (the mean |w| of the
+   * latent weights) has no counterpart without latent weights; the BN after each binary layer
+   * learns per-channel statistics in its place.
+   */
+  private static void xnorNet(NetBuilder b, double width, int classes) {
+    b.conv(scaled(96, width), 11, 4, 5, Kernel.REAL, InputQuantizer.NONE).bn().relu().maxPool(3, 2, 0).bn();
+    b.conv(scaled(256, width), 5, 1, 2, Kernel.BINARY, InputQuantizer.STE_SIGN).maxPool(3, 2, 0).bn();
+    b.conv(scaled(384, width), 3, 1, 1, Kernel.BINARY, InputQuantizer.STE_SIGN).bn();
+    b.conv(scaled(384, width), 3, 1, 1, Kernel.BINARY, InputQuantizer.STE_SIGN).bn();
+    b.conv(scaled(256, width), 3, 1, 1, Kernel.BINARY, InputQuantizer.STE_SIGN).maxPool(3, 2, 0).bn();
+    b.conv(scaled(4096, width), 6, 1, 0, Kernel.BINARY, InputQuantizer.STE_SIGN).bn();
+    b.conv(scaled(4096, width), 1, 1, 0, Kernel.BINARY, InputQuantizer.STE_SIGN).bn().relu();
+    b.flatten().dense(classes, Kernel.REAL, InputQuantizer.NONE, false);
+  }
+
+  /**
+   * larq zoo's Bi-Real Net 18: a real 7x7 stem (BN, 3x3 max pooling), 16 residual blocks of one
+   * binary 3x3 convolution with ApproxSign input and BN, a real shortcut (2x2 average pooling, 1x1
+   * convolution, BN) where a stage doubles the channels and halves the side, global average
+   * pooling and a real dense classifier with bias. Under Bop the kernels are plain signs (larq
+   * zoo's magnitude-aware sign scales latent weights, which Bop does not have).
+   */
+  private static void biRealNet(NetBuilder b, double width, int classes) {
+    int filters = scaled(64, width);
+    b.conv(filters, 7, 2, 3, Kernel.REAL, InputQuantizer.NONE).bn().maxPool(3, 2, 1);
+    for (int stage = 0; stage < 4; stage++) {
+      int out = filters << stage;
+      for (int block = 0; block < 4; block++) {
+        boolean down = b.channels() != out;
+        b.residual(
+            main -> main.conv(out, 3, down ? 2 : 1, 1, Kernel.BINARY, InputQuantizer.APPROX_SIGN).bn(),
+            down ? shortcut -> shortcut.avgPool2().shortcutConv(out).bn() : null);
       }
     }
-    return new Param(layer + ".kernel", layer, manager.create(value, shape), latentArray, true, fanIn, fanOut);
+    b.globalAvgPool().dense(classes, Kernel.REAL, InputQuantizer.NONE, true);
   }
 }

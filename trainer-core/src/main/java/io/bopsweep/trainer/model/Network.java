@@ -61,17 +61,23 @@ public final class Network {
     return state;
   }
 
+  /** Every BatchNorm layer, residual blocks' included, in forward order. */
   public List<BatchNormLayer> batchNorms() {
     List<BatchNormLayer> out = new ArrayList<>();
+    collectBatchNorms(layers, out);
+    return out;
+  }
+
+  private static void collectBatchNorms(List<Layer> layers, List<BatchNormLayer> out) {
     for (Layer l : layers) {
       if (l instanceof BatchNormLayer bn) {
         out.add(bn);
       }
+      collectBatchNorms(l.inner(), out);
     }
-    return out;
   }
 
-  /** Multiply-adds of one forward pass of one sample through the quantized layers. */
+  /** Multiply-adds of one forward pass of one sample through the convolution and dense layers. */
   public long macsPerSample() {
     long total = 0;
     for (Layer l : layers) {

@@ -8,31 +8,50 @@ import ai.djl.nn.core.Linear;
 import io.bopsweep.trainer.model.Pass.KernelView;
 
 /**
- * A dense or 3x3 convolution layer with a binary kernel and no bias. Its input passes through the
- * straight-through sign unless it is the network's first layer (which sees real input).
+ * A convolution or dense layer without bias (dense: optionally with one). Its kernel is binary
+ * (a Bop or latent-weight kernel) or real; its input passes through an input quantizer or, in a
+ * network's first layer and the real-valued layers of the ImageNet models, is used as it is.
  */
 public final class QuantLayer implements Layer {
+
+  /** What a layer does to its input before multiplying. */
+  public enum InputQuantizer {
+    /** Real input. */
+    NONE,
+    /** Sign with BinaryNet's straight-through estimator (gradient 1 where |x| <= 1). */
+    STE_SIGN,
+    /** Sign with Bi-Real Net's piecewise-polynomial estimator (gradient 2 - 2|x| where |x| <= 1). */
+    APPROX_SIGN
+  }
+
   private final Param kernel;
+  private final Param bias;
   private final boolean conv;
+  private final int stride;
   private final int padding;
-  private final boolean binarizeInput;
+  private final InputQuantizer input;
   private final long macs;
 
-  private QuantLayer(Param kernel, boolean conv, int padding, boolean binarizeInput, long macs) {
+  private QuantLayer(Param kernel, Param bias, boolean conv, int stride, int padding, InputQuantizer input, long macs) {
     this.kernel = kernel;
+    this.bias = bias;
     this.conv = conv;
+    this.stride = stride;
     this.padding = padding;
-    this.binarizeInput = binarizeInput;
+    this.input = input;
     this.macs = macs;
   }
 
-  public static QuantLayer dense(Param kernel, boolean binarizeInput) {
+  /** A dense layer; {@code bias} may be null. */
+  public static QuantLayer dense(Param kernel, Param bias, InputQuantizer input) {
     Shape s = kernel.value().getShape();
-    return new QuantLayer(kernel, false, 0, binarizeInput, s.get(0) * s.get(1));
+    return new QuantLayer(kernel, bias, false, 1, 0, input, s.get(0) * s.get(1));
   }
 
-  public static QuantLayer conv3x3(Param kernel, int padding, boolean binarizeInput, long outHeight, long outWidth) {
-    return new QuantLayer(kernel, true, padding, binarizeInput, kernel.size() * outHeight * outWidth);
+  /** A square convolution of the kernel's size, producing outHeight x outWidth per channel. */
+  public static QuantLayer conv(Param kernel, int stride, int padding, InputQuantizer input, long outHeight,
+      long outWidth) {
+    return new QuantLayer(kernel, null, true, stride, padding, input, kernel.size() * outHeight * outWidth);
   }
 
   public Param kernel() {
@@ -41,7 +60,11 @@ public final class QuantLayer implements Layer {
 
   @Override
   public NDArray forward(NDArray x, Pass pass) {
-    NDArray in = binarizeInput ? Binarize.steSign(x, pass.training()) : x;
+    NDArray in = switch (input) {
+      case NONE -> x;
+      case STE_SIGN -> Binarize.steSign(x, pass.training());
+      case APPROX_SIGN -> Binarize.approxSign(x, pass.training());
+    };
     NDArray w = kernel.value();
     if (pass.kernels() == KernelView.LATENT_REAL && kernel.latent() != null) {
       w = kernel.latent();
@@ -50,10 +73,10 @@ public final class QuantLayer implements Layer {
       }
     }
     if (conv) {
-      return Conv2d.conv2d(in, w, null, new Shape(1, 1), new Shape(padding, padding), new Shape(1, 1), 1)
+      return Conv2d.conv2d(in, w, null, new Shape(stride, stride), new Shape(padding, padding), new Shape(1, 1), 1)
           .singletonOrThrow();
     }
-    return Linear.linear(in, w).singletonOrThrow();
+    return Linear.linear(in, w, bias == null ? null : bias.value()).singletonOrThrow();
   }
 
   @Override

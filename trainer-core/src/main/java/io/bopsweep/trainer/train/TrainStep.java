@@ -3,7 +3,6 @@ package io.bopsweep.trainer.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
-import io.bopsweep.trainer.model.Models;
 import io.bopsweep.trainer.model.Network;
 import io.bopsweep.trainer.model.Pass;
 import io.bopsweep.trainer.optim.TrialOptimizer;
@@ -59,7 +58,7 @@ public final class TrainStep {
   /** Mean cross-entropy of logits against integer labels. */
   public static NDArray crossEntropy(NDArray logits, NDArray labels) {
     NDArray logProbs = logits.logSoftmax(1);
-    NDArray picked = logProbs.mul(labels.oneHot(Models.CLASSES)).sum(new int[] {1});
+    NDArray picked = logProbs.mul(labels.oneHot(Math.toIntExact(logits.getShape().get(1)))).sum(new int[] {1});
     return picked.mean().neg();
   }
 }

@@ -10,7 +10,7 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import io.bopsweep.trainer.config.TrialConfig;
 import io.bopsweep.trainer.data.Batches;
-import io.bopsweep.trainer.data.ImageSet;
+import io.bopsweep.trainer.data.Images;
 import io.bopsweep.trainer.data.Splits;
 import io.bopsweep.trainer.model.BatchNormLayer;
 import io.bopsweep.trainer.model.Models;
@@ -81,14 +81,14 @@ public final class TrialRunner {
       int[] start, long t0) throws IOException {
     TorchRuntime.enter(options.threads());
     Device device = TorchRuntime.device(options.device());
-    ImageSet train = data.train();
+    Images train = data.train();
     int batch = cfg.batchSize();
     int stepsPerEpoch = train.size() / batch;
     if (stepsPerEpoch == 0) {
       throw new IllegalArgumentException("batch_size " + batch + " exceeds the " + train.size() + " training images");
     }
     try (NDManager manager = NDManager.newBaseManager(device, "PyTorch")) {
-      Network net = Models.build(cfg, train.channels(), train.height(), manager);
+      Network net = Models.build(cfg, train.channels(), train.height(), train.classes(), manager);
       TrialOptimizer optimizer = new TrialOptimizer(cfg, net, manager);
       long globalStep = 0;
       Optional<Checkpoint> saved = options.checkpoints().load();
@@ -106,7 +106,7 @@ public final class TrialRunner {
       KernelView view = KernelView.BINARY;
       Pass trainPass = new Pass(true, view, cfg.bnMomentum());
       Shape batchShape = new Shape(batch, train.channels(), train.height(), train.width());
-      float[] buffer = new float[batch * train.imageBytes()];
+      float[] buffer = new float[batch * train.imageFloats()];
       long[] labels = new long[batch];
       List<Param> kernels = net.binaryKernels();
       long[] kernelSizes = kernels.stream().mapToLong(Param::size).toArray();
@@ -127,7 +127,7 @@ public final class TrialRunner {
           double lr = cfg.lrSchedule().valueAt(optimizer.baseLr(), globalStep, stepsPerEpoch, cfg.epochs());
           try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            Batches.fill(train, order, s * batch, batch, buffer, augment);
+            train.fill(order, s * batch, batch, buffer, augment);
             for (int k = 0; k < batch; k++) {
               labels[k] = train.label(order[s * batch + k]);
             }
@@ -220,21 +220,21 @@ public final class TrialRunner {
   }
 
   /** {mean loss, accuracy} over a set, in chunks, without gradients. */
-  static double[] evaluate(Network net, ImageSet set, Pass pass, int chunk, NDManager manager) {
+  static double[] evaluate(Network net, Images set, Pass pass, int chunk, NDManager manager) {
     int n = set.size();
     int[] order = new int[n];
     for (int i = 0; i < n; i++) {
       order[i] = i;
     }
-    float[] buffer = new float[Math.min(chunk, n) * set.imageBytes()];
+    float[] buffer = new float[Math.min(chunk, n) * set.imageFloats()];
     double lossSum = 0;
     long correct = 0;
     for (int from = 0; from < n; from += chunk) {
       int count = Math.min(chunk, n - from);
       try (NDScope scope = new NDScope()) {
         scope.suppressNotUsedWarning();
-        float[] buf = count * set.imageBytes() == buffer.length ? buffer : new float[count * set.imageBytes()];
-        Batches.fill(set, order, from, count, buf, null);
+        float[] buf = count * set.imageFloats() == buffer.length ? buffer : new float[count * set.imageFloats()];
+        set.fill(order, from, count, buf, null);
         long[] labels = new long[count];
         for (int k = 0; k < count; k++) {
           labels[k] = set.label(from + k);
@@ -253,7 +253,7 @@ public final class TrialRunner {
    * Test accuracy with the latent real weights after re-estimating every BN layer's statistics
    * over the training set (cumulative average); the trained statistics are put back afterwards.
    */
-  static double evaluateWithReestimatedBn(Network net, ImageSet train, ImageSet test, int chunk, NDManager manager) {
+  static double evaluateWithReestimatedBn(Network net, Images train, Images test, int chunk, NDManager manager) {
     List<BatchNormLayer> bns = net.batchNorms();
     List<NDArray[]> saved = new ArrayList<>();
     for (BatchNormLayer bn : bns) {
@@ -267,12 +267,12 @@ public final class TrialRunner {
       for (int i = 0; i < n; i++) {
         order[i] = i;
       }
-      float[] buffer = new float[chunk * train.imageBytes()];
+      float[] buffer = new float[chunk * train.imageFloats()];
       int k = 0;
       for (int from = 0; from + chunk <= n; from += chunk, k++) {
         try (NDScope scope = new NDScope()) {
           scope.suppressNotUsedWarning();
-          Batches.fill(train, order, from, chunk, buffer, null);
+          train.fill(order, from, chunk, buffer, null);
           NDArray x = manager.create(buffer, new Shape(chunk, train.channels(), train.height(), train.width()));
           net.forward(x, new Pass(true, KernelView.LATENT_REAL, 1.0 / (k + 1)));
         }

@@ -238,8 +238,8 @@ class DataCacheTest {
       assertEquals(3, loaded.train().channels());
       // the first record's first red pixel is byte 1 of data_batch_1.bin
       byte[] raw = Files.readAllBytes(dir.resolve("cifar-10-batches-bin/data_batch_1.bin"));
-      assertEquals(raw[1], loaded.train().pixels()[0]);
-      assertEquals(raw[1 + 1024], loaded.train().pixels()[1024], "green plane follows red");
+      assertEquals(raw[1], ((ImageSet) loaded.train()).pixels()[0]);
+      assertEquals(raw[1 + 1024], ((ImageSet) loaded.train()).pixels()[1024], "green plane follows red");
     }
   }
 
