@@ -47,6 +47,11 @@ final class PlanCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     SweepSpec sweep = SpecParser.parse(specFile);
     List<Trial> trials = Grid.expand(sweep);
+    try {
+      CostEstimate.checkModels(trials);
+    } catch (io.bopsweep.trainer.config.ConfigException e) {
+      throw new BadInputException(specFile.getFileName() + ": " + e.getMessage());
+    }
     List<String> axes = new ArrayList<>(sweep.grid().keySet());
     Set<String> pointKeys = new LinkedHashSet<>();
     sweep.points().forEach(p -> pointKeys.addAll(p.keySet()));

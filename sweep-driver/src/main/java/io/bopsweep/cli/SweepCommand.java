@@ -1,6 +1,7 @@
 package io.bopsweep.cli;
 
 import io.bopsweep.sweep.DriverLock;
+import io.bopsweep.sweep.CostEstimate;
 import io.bopsweep.sweep.Grid;
 import io.bopsweep.sweep.Progress;
 import io.bopsweep.sweep.ResultStore;
@@ -68,6 +69,11 @@ final class SweepCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     SweepSpec sweep = SpecParser.parse(specFile);
     List<Trial> trials = Grid.expand(sweep);
+    try {
+      CostEstimate.checkModels(trials);
+    } catch (io.bopsweep.trainer.config.ConfigException e) {
+      throw new BadInputException(specFile.getFileName() + ": " + e.getMessage());
+    }
     SparkConf conf = new SparkConf();
     String resultsUri = results != null ? results : conf.get("spark.bopsweep.results", "results");
     int threads = threadsPerTrial != null ? threadsPerTrial : conf.getInt("spark.bopsweep.threadsPerTrial", 1);

@@ -56,6 +56,28 @@ public final class CostEstimate {
     });
   }
 
+  /**
+   * Builds each distinct model of the trials once, at a tiny width (shapes do not depend on it),
+   * so that a model that cannot take its dataset's images fails before anything runs.
+   *
+   * @throws io.bopsweep.trainer.config.ConfigException naming the setting
+   */
+  public static void checkModels(List<Trial> trials) {
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (Trial t : trials) {
+      TrialConfig cfg = t.config();
+      if (!seen.add(cfg.dataset() + "/" + cfg.model() + "/" + cfg.padding())) {
+        continue;
+      }
+      TrialConfig small = cfg.with(Map.of("width", cfg.model() == io.bopsweep.trainer.config.Choices.Model.MLP ? 8 : 0.01,
+          "optimizer", "bop"));
+      TorchRuntime.enter(0);
+      try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+        Models.build(small, cfg.dataset().channels(), cfg.dataset().imageSize(), cfg.dataset().classes(), m);
+      }
+    }
+  }
+
   /** Training images per second on this machine for a config's model and batch, from a few steps on random data. */
   public static double probe(TrialConfig cfg, int threads) {
     int batch = cfg.batchSize();

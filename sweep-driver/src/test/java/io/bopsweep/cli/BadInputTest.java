@@ -44,7 +44,8 @@ class BadInputTest {
     spec("duplicate-points.yaml", "points: [{gamma: 1.0e-3}, {gamma: 0.001}]\n");
     spec("unknown-model.yaml", "fixed: {model: resnet}\n");
     spec("unknown-optimizer.yaml", "fixed: {optimizer: lamb}\n");
-    spec("unknown-dataset.yaml", "fixed: {dataset: imagenet}\n");
+    spec("unknown-dataset.yaml", "fixed: {dataset: svhn}\n");
+    spec("images-too-small.yaml", "fixed: {dataset: cifar10, model: binary-alexnet}\n");
     spec("bad-schedule.yaml", "fixed: {gamma_schedule: cosine}\n");
     spec("not-a-mapping.yaml", "- 1\n- 2\n");
     Path notStore = Files.createDirectories(dir.resolve("not-a-store"));
@@ -108,7 +109,9 @@ class BadInputTest {
         Arguments.of("plan DIR/duplicate-points.yaml", "duplicate-points.yaml: duplicate points: points[1]"),
         Arguments.of("plan DIR/unknown-model.yaml", "unknown-model.yaml: fixed.model: unknown value 'resnet'"),
         Arguments.of("plan DIR/unknown-optimizer.yaml", "unknown-optimizer.yaml: fixed.optimizer: unknown value 'lamb'"),
-        Arguments.of("plan DIR/unknown-dataset.yaml", "unknown-dataset.yaml: fixed.dataset: unknown value 'imagenet'"),
+        Arguments.of("plan DIR/unknown-dataset.yaml", "unknown-dataset.yaml: fixed.dataset: unknown value 'svhn'"),
+        Arguments.of("plan DIR/images-too-small.yaml", "images-too-small.yaml: model: binary-alexnet needs larger images than 32x32"),
+        Arguments.of("sweep DIR/images-too-small.yaml --results DIR/r-small", "images-too-small.yaml: model: binary-alexnet needs larger images"),
         Arguments.of("plan DIR/bad-schedule.yaml", "bad-schedule.yaml: fixed.gamma_schedule: unknown schedule 'cosine'"),
         Arguments.of("plan DIR/not-a-mapping.yaml", "not-a-mapping.yaml: a sweep spec is a mapping"),
         Arguments.of("plan DIR/missing.yaml", "missing.yaml: no such file"),
