@@ -150,13 +150,11 @@ public final class DataCache {
     ImageFolderIndex.Index index = ImageFolderIndex.scan(root);
     Path tmp = newTempDir(dataset);
     try {
-      Map<String, String> sums = new TreeMap<>();
       for (Map.Entry<String, String> f : index.files().entrySet()) {
         Files.writeString(tmp.resolve(f.getKey()), f.getValue());
-        sums.put(f.getKey(), Downloads.sha256(tmp.resolve(f.getKey())));
       }
       Files.writeString(tmp.resolve(ImageFolderIndex.ROOT), root + "\n");
-      Entry entry = new Entry(dataset.id(), index.variant(), root.toString(), sums);
+      Entry entry = new Entry(dataset.id(), index.variant(), root.toString(), index.sha256());
       writeMarker(tmp, entry);
       install(dataset, tmp);
       LOADED.remove(dir(dataset).toString());
@@ -229,10 +227,7 @@ public final class DataCache {
       Map<String, String> sums = new TreeMap<>();
       if (dataset == Dataset.IMAGENET) {
         ImageFolderIndex.Index index = ImageFolderIndex.scan(Path.of(source));
-        for (Map.Entry<String, String> f : index.files().entrySet()) {
-          sums.put(f.getKey(), Downloads.sha256(f.getValue().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        }
-        return new Entry(dataset.id(), index.variant(), source, sums);
+        return new Entry(dataset.id(), index.variant(), source, index.sha256());
       }
       if (dataset == Dataset.CIFAR10) {
         List<String> names = new ArrayList<>(CifarFormat.TRAIN_FILES);

@@ -41,6 +41,13 @@ final class ImageFolderIndex {
     String variant() {
       return classes == FULL_CLASSES && train == FULL_TRAIN && val == FULL_VAL ? "imagenet" : "imagenet-unverified";
     }
+
+    /** SHA-256 of each index file's contents, by file name. */
+    Map<String, String> sha256() {
+      Map<String, String> sums = new TreeMap<>();
+      files.forEach((name, text) -> sums.put(name, Downloads.sha256(text.getBytes(StandardCharsets.UTF_8))));
+      return sums;
+    }
   }
 
   /** Scans a folder; throws naming the first thing that is missing or wrong. */
@@ -145,7 +152,7 @@ final class ImageFolderIndex {
 
   private static ImageFolderSet split(Path tsv, Path root, int classes, int side) throws IOException {
     List<String> names = new ArrayList<>();
-    List<Short> labels = new ArrayList<>();
+    short[] labels = new short[1024];
     try (BufferedReader r = Files.newBufferedReader(tsv, StandardCharsets.UTF_8)) {
       String line;
       while ((line = r.readLine()) != null) {
@@ -153,14 +160,14 @@ final class ImageFolderIndex {
         if (f.length != 3) {
           throw new DataException(tsv + ": malformed line '" + line + "'");
         }
+        if (names.size() == labels.length) {
+          labels = java.util.Arrays.copyOf(labels, labels.length * 2);
+        }
+        labels[names.size()] = Short.parseShort(f[1]);
         names.add(f[0]);
-        labels.add(Short.parseShort(f[1]));
       }
     }
-    short[] l = new short[labels.size()];
-    for (int i = 0; i < l.length; i++) {
-      l[i] = labels.get(i);
-    }
-    return new ImageFolderSet(root, names.toArray(String[]::new), l, classes, side);
+    return new ImageFolderSet(root, names.toArray(String[]::new), java.util.Arrays.copyOf(labels, names.size()),
+        classes, side);
   }
 }
