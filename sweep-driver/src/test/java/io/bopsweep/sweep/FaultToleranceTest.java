@@ -165,9 +165,13 @@ class FaultToleranceTest {
   }
 
   @Test
-  void aFullDiskFailsTheSweepClearlyAndPresentsNoPartialResults() throws Exception {
+  void aFullDiskFailsTheSweepClearlyAndPresentsNoPartialResults(
+      // A trial still running when the sweep aborts may write its checkpoint after the CLI returns,
+      // so this directory is not removed by JUnit (which would fail on it) but best-effort below.
+      @org.junit.jupiter.api.io.TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.NEVER) Path disk)
+      throws Exception {
     Path spec = Files.writeString(tmp.resolve("faults.yaml"), SPEC);
-    String results = "fulldisk://" + tmp.resolve("full").toAbsolutePath();
+    String results = "fulldisk://" + disk.resolve("full").toAbsolutePath();
     System.setProperty("spark.hadoop.fs.fulldisk.impl", FullDiskFileSystem.class.getName());
     System.setProperty("spark.hadoop.fs.fulldisk.impl.disable.cache", "true");
     try {
@@ -178,13 +182,16 @@ class FaultToleranceTest {
       String last = err.toString().strip().lines().reduce((a, b) -> b).orElse("");
       assertTrue(last.startsWith("bopsweep: failed: sweep faults aborted: ") && last.contains("No space left on device"),
           err.toString());
-      Path dir = tmp.resolve("full");
+      Path dir = disk.resolve("full");
       assertTrue(!Files.exists(dir.resolve("trials")) || Files.list(dir.resolve("trials")).findAny().isEmpty(),
           "no trial presented as a result");
       assertTrue(!Files.exists(dir.resolve("epochs")) || Files.list(dir.resolve("epochs")).findAny().isEmpty());
     } finally {
       System.clearProperty("spark.hadoop.fs.fulldisk.impl");
       System.clearProperty("spark.hadoop.fs.fulldisk.impl.disable.cache");
+      try (var walk = Files.walk(disk)) {
+        walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
     }
   }
 
