@@ -32,13 +32,13 @@ public final class BatchNormLayer implements Layer {
 
   @Override
   public NDArray forward(NDArray x, Pass pass) {
-    NDArray gamma = scale != null ? scale.value() : fixedScale;
+    NDArray gamma = scale != null ? scale.leaf() : fixedScale;
     return JniUtils.batchNorm(
         (PtNDArray) x,
         (PtNDArray) runningMean,
         (PtNDArray) runningVar,
         (PtNDArray) gamma,
-        (PtNDArray) beta.value(),
+        (PtNDArray) beta.leaf(),
         pass.training(),
         pass.bnMomentum(),
         EPS);

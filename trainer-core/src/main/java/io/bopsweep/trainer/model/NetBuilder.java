@@ -188,9 +188,6 @@ final class NetBuilder {
   }
 
   Network build(String name) {
-    for (Param p : shared.params) {
-      p.value().setRequiresGradient(true);
-    }
     return new Network(name, layers, shared.params, shared.state);
   }
 

@@ -1,6 +1,9 @@
 package io.bopsweep.trainer.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 
 /**
  * A trainable array. Binary kernels are the weights of quantized layers: the value the network
@@ -9,6 +12,11 @@ import ai.djl.ndarray.NDArray;
  * updates and whose signs it copies into the value: the latent weights are optimizer state, and
  * the straight-through estimator for them is the identity by construction. Everything else
  * (BatchNorm) is an ordinary real parameter.
+ *
+ * <p>The network computes with {@link #leaf()}, a handle on the same memory that collects the
+ * gradient; the optimizer writes {@link #value()}. {@link #dropGradient()} replaces the leaf, so
+ * that libtorch hands the next backward pass's gradient over as it is instead of adding it to a
+ * zeroed one (PyTorch's {@code zero_grad(set_to_none=True)}, which DJL's JNI does not offer).
  */
 public final class Param {
   private final String name;
@@ -18,6 +26,7 @@ public final class Param {
   private final int fanIn;
   private final int fanOut;
   private final NDArray latent;
+  private NDArray leaf;
 
   public Param(String name, String layer, NDArray value, boolean binaryKernel, int fanIn, int fanOut) {
     this(name, layer, value, null, binaryKernel, fanIn, fanOut);
@@ -38,7 +47,31 @@ public final class Param {
   /** The layer this parameter belongs to (flip statistics are reported per layer). */
   public String layer() { return layer; }
 
+  /** The parameter's values; updated in place by the optimizer, never part of an autograd graph. */
   public NDArray value() { return value; }
+
+  /** What the forward pass computes with: the same memory as {@link #value()}, collecting its gradient. */
+  public NDArray leaf() {
+    if (leaf == null) {
+      leaf = JniUtils.detachGradient((PtNDArray) value);
+      NDScope.unregister(leaf);
+      leaf.setRequiresGradient(true);
+    }
+    return leaf;
+  }
+
+  /** The gradient the last backward pass left on {@link #leaf()}. */
+  public NDArray gradient() {
+    return leaf().getGradient();
+  }
+
+  /** Forgets the gradient: the next backward pass starts without one. */
+  public void dropGradient() {
+    if (leaf != null) {
+      leaf.close();
+      leaf = null;
+    }
+  }
 
   public boolean isBinaryKernel() { return binaryKernel; }
 

@@ -65,7 +65,7 @@ public final class QuantLayer implements Layer {
       case STE_SIGN -> Binarize.steSign(x, pass.training());
       case APPROX_SIGN -> Binarize.approxSign(x, pass.training());
     };
-    NDArray w = kernel.value();
+    NDArray w = kernel.leaf();
     if (pass.kernels() == KernelView.LATENT_REAL && kernel.latent() != null) {
       w = kernel.latent();
       if (w.getDataType() != DataType.FLOAT32) {
@@ -76,7 +76,7 @@ public final class QuantLayer implements Layer {
       return Conv2d.conv2d(in, w, null, new Shape(stride, stride), new Shape(padding, padding), new Shape(1, 1), 1)
           .singletonOrThrow();
     }
-    return Linear.linear(in, w, bias == null ? null : bias.value()).singletonOrThrow();
+    return Linear.linear(in, w, bias == null ? null : bias.leaf()).singletonOrThrow();
   }
 
   @Override

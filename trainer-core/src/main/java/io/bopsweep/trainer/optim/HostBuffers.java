@@ -6,20 +6,21 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.stream.IntStream;
 
 /**
  * Zero-copy views of CPU tensors as Java buffers, for optimizer steps that do in one pass over
  * memory what takes a dozen tensor operations (and their temporaries) otherwise.
+ *
+ * <p>The updates run on the trial's own thread. Spread over a shared pool they were slower with
+ * two libtorch threads: libtorch's OpenMP worker keeps spinning for a few milliseconds after the
+ * backward pass, on the core such a pool would use; and under Spark the pool's other threads
+ * belong to other trials.
  */
 final class HostBuffers {
   private HostBuffers() {}
 
   /** -Dbopsweep.hostOptimizer=false forces the tensor-operation path (for benchmarks). */
   static final boolean ENABLED = !"false".equals(System.getProperty("bopsweep.hostOptimizer"));
-
-  /** Elements per parallel piece: large enough to amortize scheduling, a multiple of every vector length. */
-  static final int CHUNK = 1 << 16;
 
   /** Whether fused host updates can run on this array: a float32 tensor in CPU memory. */
   static boolean usable(NDArray a) {
@@ -35,17 +36,24 @@ final class HostBuffers {
     return bb.order(ByteOrder.nativeOrder());
   }
 
+  /**
+   * Elements per call of a kernel. Many short calls rather than one long loop: the JIT compiles a
+   * method that is called often fully, and a long loop only through on-stack replacement, where
+   * the Vector API's lanes ran about half as fast. A multiple of 64 and of every vector length.
+   */
+  static final int CHUNK = 1 << 16;
+
   /** A kernel over the element range [from, to) that returns a count. */
   interface RangeOp {
     long apply(int from, int to);
   }
 
-  /** Runs op over [0, n) in chunks, in parallel when there is more than one, and sums the counts. */
+  /** Runs op over [0, n) in chunks, one after another, and sums the counts. */
   static long overChunks(int n, RangeOp op) {
-    int chunks = (n + CHUNK - 1) / CHUNK;
-    if (chunks <= 1) {
-      return op.apply(0, n);
+    long sum = 0;
+    for (int from = 0; from < n; from += CHUNK) {
+      sum += op.apply(from, Math.min(n, from + CHUNK));
     }
-    return IntStream.range(0, chunks).parallel().mapToLong(c -> op.apply(c * CHUNK, Math.min(n, (c + 1) * CHUNK))).sum();
+    return sum;
   }
 }

@@ -2,8 +2,6 @@ package io.bopsweep.trainer.optim;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
 import io.bopsweep.trainer.config.Choices.Optimizer;
 import io.bopsweep.trainer.config.TrialConfig;
 import io.bopsweep.trainer.model.Network;
@@ -17,8 +15,7 @@ import java.util.Map;
  * The optimizers of one trial over all its parameters. Under Bop every binary kernel is updated by
  * Bop and every other parameter by Adam; under a latent-weight optimizer all parameters use it,
  * the kernels at {@code lr * lr_scale} (times the Xavier multiplier if enabled) and the rest at
- * {@code lr}. Gradients are read from the parameters and zeroed after each step (libtorch
- * accumulates them).
+ * {@code lr}. Gradients are read from the parameters and dropped after each step.
  */
 public final class TrialOptimizer {
   private final TrialConfig cfg;
@@ -60,7 +57,7 @@ public final class TrialOptimizer {
     double kernelLr = lr * cfg.lrScale();
     for (Param p : params) {
       NDArray w = p.value();
-      NDArray g = w.getGradient();
+      NDArray g = p.gradient();
       if (p.isBinaryKernel() && cfg.optimizer() == Optimizer.BOP) {
         flips.add(bop.get(p).step(w, g, gamma, cfg.tau()));
       } else if (p.isBinaryKernel()) {
@@ -71,9 +68,14 @@ public final class TrialOptimizer {
       } else {
         update(p, w, g, lr, false, null);
       }
-      JniUtils.zeroGrad((PtNDArray) w);
+      p.dropGradient();
     }
     return flips;
+  }
+
+  /** Drops every gradient without updating (a step whose loss was not finite). */
+  public void discardGradients() {
+    params.forEach(Param::dropGradient);
   }
 
   /**

@@ -19,13 +19,18 @@ public final class TorchRuntime {
    * cores for 0) and turns grad mode off here.
    */
   public static Engine enter(int threads) {
-    if (System.getProperty("ai.djl.offline") == null) {
-      System.setProperty("ai.djl.offline", "true");
-    }
-    Engine engine = Engine.getEngine("PyTorch");
+    Engine engine = load();
     JniUtils.setNumThreads(threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
     JniUtils.setGradMode(false);
     return engine;
+  }
+
+  /** Loads the engine (offline) without touching this thread's settings. */
+  public static Engine load() {
+    if (System.getProperty("ai.djl.offline") == null) {
+      System.setProperty("ai.djl.offline", "true");
+    }
+    return Engine.getEngine("PyTorch");
   }
 
   /** "cpu", "gpu" or "gpu:N" as a DJL device; a GPU that the engine does not see is an error. */

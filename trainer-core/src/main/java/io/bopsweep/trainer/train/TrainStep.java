@@ -45,6 +45,7 @@ public final class TrainStep {
     }
     NDArray correct = logits.argMax(1).eq(y).sum();
     if (!Float.isFinite(l)) {
+      optimizer.discardGradients();
       return new Result(l, correct, List.of());
     }
     long t3 = System.nanoTime();

@@ -59,7 +59,7 @@ class BopUpdateTest extends TorchTest {
   @MethodSource("settings")
   void matchesReferenceOnRandomInputs(FlipRule rule, MomentumStart start, double gamma, double tau) {
     Random rnd = new Random(Double.hashCode(gamma) * 31 + Double.hashCode(tau) + rule.ordinal() * 7 + start.ordinal());
-    int n = 70_001; // two chunks of the parallel host path, and a tail shorter than a vector
+    int n = 70_001; // many words of sign bits, and a tail shorter than a vector
     float[] w = new float[n];
     for (int i = 0; i < n; i++) {
       w[i] = rnd.nextBoolean() ? 1f : -1f;
@@ -110,6 +110,43 @@ class BopUpdateTest extends TorchTest {
       }
     }
     return b.build();
+  }
+
+  /**
+   * After its first step the update reads its own record of w's signs; weights written by a
+   * checkpoint restore in between must be read again.
+   */
+  @Test
+  void readsTheWeightsAgainAfterARestore() {
+    Random rnd = new Random(11);
+    int n = 70_001;
+    float[] before = new float[n];
+    float[] restored = new float[n];
+    float[][] grads = new float[3][n];
+    for (int i = 0; i < n; i++) {
+      before[i] = rnd.nextBoolean() ? 1f : -1f;
+      restored[i] = rnd.nextBoolean() ? 1f : -1f;
+      for (float[] g : grads) {
+        g[i] = (float) (rnd.nextGaussian() * 1e-3);
+      }
+    }
+    for (HostKernels kernels : Paths.all()) {
+      BopReference ref = new BopReference(before, FlipRule.STRICT, MomentumStart.ZERO);
+      NDArray w = manager.create(before);
+      BopUpdate bop = new BopUpdate(manager, w, FlipRule.STRICT, MomentumStart.ZERO, kernels);
+      for (int s = 0; s < grads.length; s++) {
+        if (s == 2) {
+          w.set(java.nio.FloatBuffer.wrap(restored));
+          System.arraycopy(restored, 0, ref.w, 0, n);
+          bop.restore(true);
+        }
+        long expectedFlips = ref.step(grads[s], 0.5, 1e-4);
+        try (NDArray g = manager.create(grads[s]); NDArray f = bop.step(w, g, 0.5, 1e-4)) {
+          assertEquals(expectedFlips, f.getLong(), "flip count, step " + s + " " + Paths.name(kernels));
+        }
+        assertArrayEquals(ref.w, w.toFloatArray(), 0f, "weights, step " + s + " " + Paths.name(kernels));
+      }
+    }
   }
 
   @Test
