@@ -10,6 +10,7 @@ import io.bopsweep.sweep.SweepRunner;
 import io.bopsweep.sweep.SweepSpec;
 import io.bopsweep.sweep.Trial;
 import io.bopsweep.sweep.TrialTask;
+import io.bopsweep.sweep.Warmup;
 import io.bopsweep.trainer.config.Choices.Dataset;
 import io.bopsweep.trainer.data.DataCache;
 import java.io.PrintWriter;
@@ -118,6 +119,10 @@ final class SweepCommand implements Callable<Integer> {
       String dir, Map<String, String> sources) {
 
     int cores = Runtime.getRuntime().availableProcessors();
+    if ((master != null ? master : conf.get("spark.master", "local")).startsWith("local")) {
+      // this JVM runs the trials: load what they need while Spark starts
+      Warmup.startInBackground(trials.stream().map(t -> t.config().dataset()).distinct().toList(), dir);
+    }
     SparkSession.Builder builder = Spark.builder("bopsweep " + sweep.name(), master, "local[" + Math.max(threads, cores) + ",4]")
         .config("spark.speculation", "false")
         .config("spark.task.cpus", String.valueOf(threads))

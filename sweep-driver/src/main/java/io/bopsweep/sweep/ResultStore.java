@@ -235,15 +235,38 @@ public final class ResultStore implements Serializable {
   }
 
   private void write(Path path, MessageType schema, List<Group> rows) throws IOException {
-    try (ParquetWriter<Group> w = ExampleParquetWriter.builder(HadoopOutputFile.fromPath(path, conf()))
+    write(path, schema, rows, conf());
+  }
+
+  private static void write(Path path, MessageType schema, List<Group> rows, Configuration conf) throws IOException {
+    try (ParquetWriter<Group> w = ExampleParquetWriter.builder(HadoopOutputFile.fromPath(path, conf))
         .withType(schema)
-        .withConf(conf())
+        .withConf(conf)
         .withCompressionCodec(CompressionCodecName.SNAPPY)
         .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
         .build()) {
       for (Group g : rows) {
         w.write(g);
       }
+    }
+  }
+
+  /**
+   * Writes and deletes a one-row file the way {@link #commit} writes, in a temporary local
+   * directory: loads the writer, the codec and the local file system (see {@link Warmup}).
+   */
+  static void warmUpWriter(Configuration conf) throws IOException {
+    FileSystem fs = FileSystem.getLocal(conf);
+    Path dir = new Path(java.nio.file.Files.createTempDirectory("bopsweep-warmup").toUri());
+    try {
+      MessageType schema = org.apache.parquet.schema.MessageTypeParser.parseMessageType(
+          "message warmup { required binary trial_id (STRING); required double seconds; }");
+      Group row = new SimpleGroupFactory(schema).newGroup().append("trial_id", "warm-up").append("seconds", 0.0);
+      Path file = new Path(dir, "staged.parquet");
+      write(file, schema, List.of(row), conf);
+      move(fs, file, new Path(dir, "committed/warmup.parquet"));
+    } finally {
+      fs.delete(dir, true);
     }
   }
 

@@ -4,6 +4,8 @@ import io.bopsweep.trainer.config.Choices.Dataset;
 import io.bopsweep.trainer.config.TrialConfig;
 import io.bopsweep.trainer.data.DataCache;
 import io.bopsweep.trainer.data.Splits;
+import io.bopsweep.trainer.train.Checkpoint;
+import io.bopsweep.trainer.train.CheckpointStore;
 import io.bopsweep.trainer.train.EpochRecord;
 import io.bopsweep.trainer.train.Json;
 import io.bopsweep.trainer.train.TrainingListener;
@@ -18,6 +20,11 @@ import java.nio.file.Files;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -66,23 +73,28 @@ public record TrialTask(
 
     DataCache.Loaded data = loadData(cfg.dataset(), conf);
     Splits splits = Splits.forTrial(cfg, data.variant(), data.train(), data.test());
-    Path progress = new Path(store.root(), "_checkpoints/" + trialId + "/progress.json");
+    ProgressWriter progress = new ProgressWriter(store, new Path(store.root(), "_checkpoints/" + trialId + "/progress.json"));
     TrainingListener listener = new TrainingListener() {
       @Override
       public void onTrialStart(TrialConfig c, int startEpoch) {
-        writeProgress(store, progress, startEpoch, c.epochs(), null);
+        progress.write(startEpoch, c.epochs(), null);
       }
 
       @Override
       public void onEpoch(TrialConfig c, EpochRecord r) {
-        writeProgress(store, progress, r.epoch(), c.epochs(), r);
+        progress.write(r.epoch(), c.epochs(), r);
       }
     };
     TrialRunner.Options options = TrialRunner.Options.defaults()
         .withDevice(device, settings.threadsPerTrial())
-        .withCheckpoints(store.checkpoints(trialId))
+        .withCheckpoints(beforeLastEpoch(store.checkpoints(trialId), cfg.epochs()))
         .withListener(listener);
-    TrialOutcome outcome = TrialRunner.run(cfg, splits, options);
+    TrialOutcome outcome;
+    try {
+      outcome = TrialRunner.run(cfg, splits, options);
+    } finally {
+      progress.drain();
+    }
     TrialResult result = new TrialResult(trialId, sweep, cfg.toMap(), swept, outcome.status(), outcome.error(),
         attempt, outcome.startEpoch(), settings.codeVersion(), host, device, started, Instant.now(),
         outcome.dataVariant(), outcome.epochs());
@@ -93,19 +105,78 @@ public record TrialTask(
         outcome.startEpoch());
   }
 
-  private static void writeProgress(ResultStore store, Path path, int epoch, int epochs, EpochRecord r) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("epoch", epoch);
-    m.put("epochs", epochs);
-    m.put("time", Instant.now().toString());
-    if (r != null) {
-      m.put("test_acc", r.testAcc());
-      m.put("epoch_seconds", r.trainSeconds() + r.evalSeconds());
+  /**
+   * The checkpoints of a trial without the one after its last epoch: the commit follows at once
+   * and removes the trial's checkpoint.
+   */
+  static CheckpointStore beforeLastEpoch(CheckpointStore store, int epochs) {
+    return new CheckpointStore() {
+      @Override
+      public Optional<Checkpoint> load() throws IOException {
+        return store.load();
+      }
+
+      @Override
+      public void save(Checkpoint checkpoint) throws IOException {
+        if (checkpoint.records().size() < epochs) {
+          store.save(checkpoint);
+        }
+      }
+
+      @Override
+      public void clear() throws IOException {
+        store.clear();
+      }
+    };
+  }
+
+  /**
+   * A running trial's progress file, written off the training thread (one JVM-wide writer keeps
+   * the order). Progress is informational: a write that fails is skipped.
+   */
+  static final class ProgressWriter {
+    private static final ExecutorService WRITER = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "bopsweep-progress");
+      t.setDaemon(true);
+      return t;
+    });
+    private final ResultStore store;
+    private final Path path;
+    private Future<?> last = CompletableFuture.completedFuture(null);
+
+    ProgressWriter(ResultStore store, Path path) {
+      this.store = store;
+      this.path = path;
     }
-    try {
-      store.writeSmall(path, Json.line(m));
-    } catch (IOException e) {
-      // progress is informational; the trial goes on
+
+    void write(int epoch, int epochs, EpochRecord r) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("epoch", epoch);
+      m.put("epochs", epochs);
+      m.put("time", Instant.now().toString());
+      if (r != null) {
+        m.put("test_acc", r.testAcc());
+        m.put("epoch_seconds", r.trainSeconds() + r.evalSeconds());
+      }
+      String line = Json.line(m);
+      last = WRITER.submit(() -> {
+        try {
+          store.writeSmall(path, line);
+        } catch (IOException e) {
+          // progress is informational; the trial goes on
+        }
+      });
+    }
+
+    /** Waits for this trial's writes, so that none lands after its run state is cleared. */
+    void drain() {
+      try {
+        last.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (java.util.concurrent.ExecutionException e) {
+        // cannot happen: the write catches its own failures
+      }
     }
   }
 
