@@ -1,7 +1,9 @@
 package io.bopsweep.trainer.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.types.DataType;
+import io.bopsweep.trainer.optim.ActivationKernels;
 
 /**
  * Sign functions of BNNs. sign(0) is +1, as in larq. The straight-through form is written as
@@ -26,6 +28,25 @@ public final class Binarize {
     }
     NDArray clipped = x.clip(-1f, 1f);
     return sign(x).add(clipped.sub(clipped.stopGradient()));
+  }
+
+  /**
+   * sign(x) as a new leaf that collects its gradient: the straight-through sign with the graph cut
+   * after it (see {@link Network#forwardCut}); {@link #steBackward} then carries the gradient over.
+   */
+  public static NDArray signLeaf(NDArray x) {
+    NDArray s = ActivationKernels.sign(x);
+    if (s == null) {
+      s = sign(x);
+    }
+    s.setRequiresGradient(true);
+    return s;
+  }
+
+  /** The straight-through sign's backward pass: the incoming gradient where |x| <= 1, 0 elsewhere. */
+  public static NDArray steBackward(NDArray grad, NDArray x) {
+    NDArray out = ActivationKernels.steBackward(grad, x);
+    return out != null ? out : NDArrays.where(x.abs().lte(1f), grad, grad.zerosLike());
   }
 
   /**

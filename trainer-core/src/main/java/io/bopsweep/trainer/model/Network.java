@@ -37,6 +37,31 @@ public final class Network {
     return h;
   }
 
+  /** Where {@link #forwardCut} cut the graph: a straight-through sign's input and its output leaf. */
+  public record Cut(NDArray input, NDArray signs) {}
+
+  /**
+   * A training forward pass whose graph is cut at the straight-through sign in front of each
+   * quantized layer of this network's own sequence (not inside residual blocks): the signs become
+   * a new leaf, added to {@code cuts}. The backward pass then runs segment by segment, last first,
+   * with {@link Binarize#steBackward} between segments: one pass over the activations where the
+   * composite estimator costs libtorch's clamp backward (four kernels, one a slow broadcasting
+   * where), and a forward pass without the clip, subtract and add. The same values and gradients.
+   */
+  public NDArray forwardCut(NDArray x, Pass pass, List<Cut> cuts) {
+    NDArray h = x;
+    for (Layer layer : layers) {
+      if (pass.training() && layer instanceof QuantLayer q && q.input() == QuantLayer.InputQuantizer.STE_SIGN) {
+        NDArray signs = Binarize.signLeaf(h);
+        cuts.add(new Cut(h, signs));
+        h = q.multiply(signs, pass);
+      } else {
+        h = layer.forward(h, pass);
+      }
+    }
+    return h;
+  }
+
   public List<Param> params() {
     return params;
   }

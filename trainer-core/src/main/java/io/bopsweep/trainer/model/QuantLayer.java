@@ -58,6 +58,10 @@ public final class QuantLayer implements Layer {
     return kernel;
   }
 
+  public InputQuantizer input() {
+    return input;
+  }
+
   @Override
   public NDArray forward(NDArray x, Pass pass) {
     NDArray in = switch (input) {
@@ -65,6 +69,11 @@ public final class QuantLayer implements Layer {
       case STE_SIGN -> Binarize.steSign(x, pass.training());
       case APPROX_SIGN -> Binarize.approxSign(x, pass.training());
     };
+    return multiply(in, pass);
+  }
+
+  /** The layer on an input that is already quantized. */
+  NDArray multiply(NDArray in, Pass pass) {
     NDArray w = kernel.leaf();
     if (pass.kernels() == KernelView.LATENT_REAL && kernel.latent() != null) {
       w = kernel.latent();

@@ -35,6 +35,15 @@ interface HostKernels {
   /** binary = sign(latent); returns the number of binary weights whose value changed. */
   long copySigns(ByteBuffer latent, ByteBuffer binary, int from, int to);
 
+  /** out = sign(x): +1 where x >= 0, -1 elsewhere (NaN included). */
+  void sign(ByteBuffer x, ByteBuffer out, int from, int to);
+
+  /**
+   * The straight-through sign's backward pass: out = g where |x| <= 1, +0 elsewhere (NaN
+   * included), as libtorch's {@code where(|x| <= 1, g, 0)} gives.
+   */
+  void steMask(ByteBuffer g, ByteBuffer x, ByteBuffer out, int from, int to);
+
   /** A short description for benchmark output. */
   String describe();
 

@@ -107,6 +107,23 @@ final class ScalarKernels implements HostKernels {
     return flips;
   }
 
+  @Override
+  public void sign(ByteBuffer x, ByteBuffer out, int from, int to) {
+    for (int i = from; i < to; i++) {
+      int off = i << 2;
+      out.putInt(off, ONE | ((x.getFloat(off) >= 0f ? 0 : 1) << 31));
+    }
+  }
+
+  @Override
+  public void steMask(ByteBuffer g, ByteBuffer x, ByteBuffer out, int from, int to) {
+    for (int i = from; i < to; i++) {
+      int off = i << 2;
+      int keep = Math.abs(x.getFloat(off)) <= 1f ? -1 : 0; // a conditional move, not a branch
+      out.putInt(off, g.getInt(off) & keep);
+    }
+  }
+
   /** Writes sign(x) (+1 where x >= 0, -1 elsewhere, NaN included) at off; 1 if that changed the value. */
   private static int putSign(float x, ByteBuffer binary, int off) {
     int s = ONE | ((x >= 0f ? 0 : 1) << 31);

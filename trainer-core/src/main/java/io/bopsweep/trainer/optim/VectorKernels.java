@@ -2,6 +2,7 @@ package io.bopsweep.trainer.optim;
 
 import static jdk.incubator.vector.VectorOperators.GE;
 import static jdk.incubator.vector.VectorOperators.GT;
+import static jdk.incubator.vector.VectorOperators.LE;
 import static jdk.incubator.vector.VectorOperators.LT;
 import static jdk.incubator.vector.VectorOperators.NE;
 
@@ -135,6 +136,26 @@ final class VectorKernels implements HostKernels {
       flips += storeSigns(load(latent, i), binary, i);
     }
     return flips + TAIL.copySigns(latent, binary, end, to);
+  }
+
+  @Override
+  public void sign(ByteBuffer x, ByteBuffer out, int from, int to) {
+    FloatVector minusOne = FloatVector.broadcast(S, -1f);
+    int end = vectorEnd(from, to);
+    for (int i = from; i < end; i += S.length()) {
+      minusOne.blend(1f, load(x, i).compare(GE, 0f)).intoByteBuffer(out, i << 2, ORDER);
+    }
+    TAIL.sign(x, out, end, to);
+  }
+
+  @Override
+  public void steMask(ByteBuffer g, ByteBuffer x, ByteBuffer out, int from, int to) {
+    FloatVector zero = FloatVector.zero(S);
+    int end = vectorEnd(from, to);
+    for (int i = from; i < end; i += S.length()) {
+      zero.blend(load(g, i), load(x, i).abs().compare(LE, 1f)).intoByteBuffer(out, i << 2, ORDER);
+    }
+    TAIL.steMask(g, x, out, end, to);
   }
 
   /** binary[i..] = sign(x) (+1 where x >= 0, -1 elsewhere, NaN included); returns how many lanes changed. */

@@ -3,9 +3,11 @@ package io.bopsweep.trainer.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import io.bopsweep.trainer.model.Binarize;
 import io.bopsweep.trainer.model.Network;
 import io.bopsweep.trainer.model.Pass;
 import io.bopsweep.trainer.optim.TrialOptimizer;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -16,6 +18,9 @@ public final class TrainStep {
   /** What a step measured; flips are int64 scalars per binary kernel. */
   public record Result(float loss, NDArray correct, List<NDArray> flips) {}
 
+  /** -Dbopsweep.cutAtSigns=false: one backward pass through the composite estimator (for comparisons). */
+  static final boolean CUT_AT_SIGNS = !"false".equals(System.getProperty("bopsweep.cutAtSigns"));
+
   private TrainStep() {}
 
   /**
@@ -24,17 +29,29 @@ public final class TrainStep {
    */
   public static Result run(Network net, TrialOptimizer optimizer, Pass pass, NDArray x, NDArray y, double gamma,
       double lr, long[] phaseNanos) {
+    return run(net, optimizer, pass, x, y, gamma, lr, phaseNanos, CUT_AT_SIGNS);
+  }
+
+  /** @param cutAtSigns backward segment by segment ({@link Network#forwardCut}), else through the composite estimator */
+  static Result run(Network net, TrialOptimizer optimizer, Pass pass, NDArray x, NDArray y, double gamma,
+      double lr, long[] phaseNanos, boolean cutAtSigns) {
     long t0 = System.nanoTime();
     NDArray logits;
     NDArray loss;
     float l;
     try {
       JniUtils.setGradMode(true);
-      logits = net.forward(x, pass);
+      List<Network.Cut> cuts = new ArrayList<>();
+      logits = cutAtSigns ? net.forwardCut(x, pass, cuts) : net.forward(x, pass);
       loss = crossEntropy(logits, y);
       l = loss.getFloat();
       long t1 = System.nanoTime();
       JniUtils.backward((PtNDArray) loss, (PtNDArray) loss.onesLike(), false, false);
+      for (int i = cuts.size() - 1; i >= 0; i--) {
+        Network.Cut cut = cuts.get(i);
+        NDArray upstream = Binarize.steBackward(cut.signs().getGradient(), cut.input());
+        JniUtils.backward((PtNDArray) cut.input(), (PtNDArray) upstream, false, false);
+      }
       long t2 = System.nanoTime();
       if (phaseNanos != null) {
         phaseNanos[0] += t1 - t0;

@@ -1,0 +1,48 @@
+package io.bopsweep.trainer.optim;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import java.nio.ByteBuffer;
+
+/**
+ * The straight-through sign of activations as single passes over CPU tensors' memory, with the
+ * optimizers' kernels (vector or scalar). Each method returns a new float32 array of x's shape,
+ * or null where the inputs are not float32 arrays in CPU memory (the caller then uses tensor
+ * operations).
+ */
+public final class ActivationKernels {
+  private ActivationKernels() {}
+
+  /** sign(x): +1 where x >= 0, -1 elsewhere. */
+  public static NDArray sign(NDArray x) {
+    if (!HostBuffers.usable(x)) {
+      return null;
+    }
+    NDArray out = x.getManager().create(x.getShape(), DataType.FLOAT32);
+    ByteBuffer xb = HostBuffers.bytes(x);
+    ByteBuffer ob = HostBuffers.bytes(out);
+    HostKernels k = HostKernels.best();
+    HostBuffers.overChunks(xb.capacity() / Float.BYTES, (from, to) -> {
+      k.sign(xb, ob, from, to);
+      return 0;
+    });
+    return out;
+  }
+
+  /** grad where |x| <= 1, else 0. */
+  public static NDArray steBackward(NDArray grad, NDArray x) {
+    if (!HostBuffers.usable(x) || !HostBuffers.usable(grad)) {
+      return null;
+    }
+    NDArray out = x.getManager().create(x.getShape(), DataType.FLOAT32);
+    ByteBuffer gb = HostBuffers.bytes(grad);
+    ByteBuffer xb = HostBuffers.bytes(x);
+    ByteBuffer ob = HostBuffers.bytes(out);
+    HostKernels k = HostKernels.best();
+    HostBuffers.overChunks(gb.capacity() / Float.BYTES, (from, to) -> {
+      k.steMask(gb, xb, ob, from, to);
+      return 0;
+    });
+    return out;
+  }
+}
