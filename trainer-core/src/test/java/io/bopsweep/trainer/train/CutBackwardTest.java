@@ -25,11 +25,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * The training step cut at every straight-through sign (backward segment by segment, the
  * estimator's gradient applied between segments) against one backward pass through the composite
- * estimator: bitwise the same losses, weights and optimizer state.
+ * estimator: bitwise the same losses, flip counts, weights and optimizer state.
  */
 class CutBackwardTest extends TorchTest {
 
-  record Trained(List<Float> losses, Map<String, byte[]> arrays, int cuts) {}
+  record Trained(List<Float> losses, List<List<Long>> flips, Map<String, byte[]> arrays, int cuts) {}
 
   private static Trained train(TrialConfig cfg, int channels, int size, boolean cut) {
     int batch = 16;
@@ -39,6 +39,7 @@ class CutBackwardTest extends TorchTest {
       TrialOptimizer optimizer = new TrialOptimizer(cfg, net, m);
       Pass pass = new Pass(true, KernelView.BINARY, cfg.bnMomentum());
       List<Float> losses = new ArrayList<>();
+      List<List<Long>> flips = new ArrayList<>();
       int cuts = 0;
       for (int step = 0; step < 3; step++) {
         float[] x = new float[batch * channels * size * size];
@@ -56,7 +57,9 @@ class CutBackwardTest extends TorchTest {
           cuts = found.size();
           optimizer.discardGradients();
         }
-        losses.add(TrainStep.run(net, optimizer, pass, xs, m.create(y), 1e-3, 1e-2, null, cut).loss());
+        TrainStep.Result r = TrainStep.run(net, optimizer, pass, xs, m.create(y), 1e-3, 1e-2, null, cut);
+        losses.add(r.loss());
+        flips.add(r.flips().stream().map(NDArray::getLong).toList());
       }
       Map<String, byte[]> arrays = new LinkedHashMap<>();
       for (Param p : net.params()) {
@@ -64,7 +67,7 @@ class CutBackwardTest extends TorchTest {
       }
       optimizer.stateArrays().forEach((k, v) -> arrays.put(k, v.toByteArray()));
       net.state().forEach((k, v) -> arrays.put(k, v.toByteArray()));
-      return new Trained(losses, arrays, cuts);
+      return new Trained(losses, flips, arrays, cuts);
     }
   }
 
@@ -81,6 +84,7 @@ class CutBackwardTest extends TorchTest {
     Trained composite = train(cfg, channels, size, false);
     assertEquals(expectedCuts, cut.cuts(), "straight-through signs cut in the network's own sequence");
     assertEquals(composite.losses(), cut.losses());
+    assertEquals(composite.flips(), cut.flips(), "flips per binary kernel, in network order");
     assertEquals(composite.arrays().keySet(), cut.arrays().keySet());
     composite.arrays().forEach((name, bytes) -> assertArrayEquals(bytes, cut.arrays().get(name), name));
   }
