@@ -72,6 +72,21 @@ class ActivationKernelsTest extends TorchTest {
     }
   }
 
+  /** Arrays the host kernels do not take (here float64; on a GPU every array) go through tensor operations. */
+  @Test
+  void tensorFallbackMatchesPlainJava() {
+    float[] x = inputs(3_000, 5);
+    float[] g = inputs(3_000, 6);
+    NDArray xs = manager.create(x).toType(ai.djl.ndarray.types.DataType.FLOAT64, false);
+    NDArray gs = manager.create(g).toType(ai.djl.ndarray.types.DataType.FLOAT64, false);
+    float[] signs = Binarize.signLeaf(xs).toFloatArray();
+    double[] back = Binarize.steBackward(gs, xs).toDoubleArray();
+    for (int i = 0; i < x.length; i++) {
+      assertEquals(x[i] >= 0 ? 1f : -1f, signs[i], 0f, "sign at " + x[i]);
+      assertEquals(Math.abs(x[i]) <= 1 ? (double) g[i] : 0.0, back[i], 0.0, "backward at " + x[i]);
+    }
+  }
+
   @Test
   void hostAndTensorPathsAgree() {
     float[] x = inputs(5_000, 3);
