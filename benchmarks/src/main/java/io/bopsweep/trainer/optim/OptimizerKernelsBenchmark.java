@@ -20,7 +20,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * One optimizer update over all binary weights of the MLP 784-2048x3-10 (10.5 M floats), single
  * threaded, per implementation. {@link MemoryCopyBenchmark} copies one such array: the memory
  * bandwidth these kernels are bounded by. Bop reads g, m and w and writes m (w only where a sign
- * flips): 4 arrays of traffic, 2 copies' worth; Adam with the sign copy moves 8 arrays, 4 copies.
+ * flips): 4 arrays of traffic, 2 copies' worth. Adam with the sign copy moves 8 arrays, 4 copies.
+ * The straight-through sign's kernels run over one VGG activation of batch 50 at width 1.0
+ * (50 x 128 x 32 x 32): sign reads and writes one array, the backward mask reads two and writes one.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -41,6 +43,9 @@ public class OptimizerKernelsBenchmark {
   ByteBuffer g;
   ByteBuffer v;
   ByteBuffer binary;
+  ByteBuffer activation;
+  ByteBuffer activationGrad;
+  ByteBuffer activationOut;
 
   @Setup
   public void setup() {
@@ -59,6 +64,14 @@ public class OptimizerKernelsBenchmark {
       binary.putFloat(i << 2, w.getFloat(i << 2));
       g.putFloat(i << 2, (float) (rnd.nextGaussian() * 1e-3));
     }
+    int a = 50 * 128 * 32 * 32;
+    activation = floats(a);
+    activationGrad = floats(a);
+    activationOut = floats(a);
+    for (int i = 0; i < a; i++) {
+      activation.putFloat(i << 2, (float) rnd.nextGaussian());
+      activationGrad.putFloat(i << 2, (float) rnd.nextGaussian());
+    }
   }
 
   static ByteBuffer floats(int n) {
@@ -73,6 +86,18 @@ public class OptimizerKernelsBenchmark {
   @Benchmark
   public long bopInclusive() {
     return k.bop(w, m, g, 0, n, 0.999f, 1e-3f, 1e-6f, false, false);
+  }
+
+  @Benchmark
+  public ByteBuffer steSignForward() {
+    k.sign(activation, activationOut, 0, activation.capacity() / Float.BYTES);
+    return activationOut;
+  }
+
+  @Benchmark
+  public ByteBuffer steSignBackward() {
+    k.steMask(activationGrad, activation, activationOut, 0, activation.capacity() / Float.BYTES);
+    return activationOut;
   }
 
   @Benchmark

@@ -20,10 +20,6 @@ import io.bopsweep.trainer.model.Binarize;
  * </pre>
  *
  * Real-valued w (first step with bop_start real) follow the same formulas and come out as +-1.
- *
- * <p>On the CPU, after its first step the update keeps w's signs as bits beside the momentum and
- * reads those instead of w. So nothing but this update may write w between its steps; a
- * checkpoint restore goes through {@link #restore(boolean)}, which makes it read w again.
  */
 public final class BopUpdate {
   private final FlipRule rule;
@@ -31,8 +27,6 @@ public final class BopUpdate {
   private final NDArray momentum;
   private final HostKernels kernels;
   private boolean started;
-  /** Bit i set where w[i] is -1, valid since the last host step; null: read w. */
-  private long[] negative;
 
   public BopUpdate(NDManager manager, NDArray kernel, FlipRule rule, MomentumStart start) {
     this(manager, kernel, rule, start, HostKernels.best());
@@ -56,7 +50,6 @@ public final class BopUpdate {
 
   public void restore(boolean started) {
     this.started = started;
-    this.negative = null;
   }
 
   /**
@@ -94,7 +87,7 @@ public final class BopUpdate {
   }
 
   /**
-   * The same update in one pass over w (or its sign bits), m and g, on the tensors' memory (CPU).
+   * The same update in one pass over w, m and g, on the tensors' memory (CPU).
    * Element for element the same float arithmetic as the tensor path:
    * m = m * (1 - gamma) + g * gamma, rounded after each operation.
    */
@@ -105,23 +98,7 @@ public final class BopUpdate {
     boolean copyGrad = start == MomentumStart.FIRST_GRAD && !started;
     boolean strict = rule == FlipRule.STRICT;
     started = true;
-    int n = w.capacity() / Float.BYTES;
-    long[] bits = negative;
-    if (bits != null) {
-      return HostBuffers.overChunks(n,
-          (from, to) -> kernels.bopOnSigns(bits, w, m, g, from, to, decay, rate, t, copyGrad, strict));
-    }
-    long flips = HostBuffers.overChunks(n, (from, to) -> kernels.bop(w, m, g, from, to, decay, rate, t, copyGrad, strict));
-    negative = negativeBits(w, n);
-    return flips;
-  }
-
-  /** Bit i set where w[i] < 0 (w holds +-1 after a step). */
-  static long[] negativeBits(ByteBuffer w, int n) {
-    long[] bits = new long[(n + 63) >>> 6];
-    for (int i = 0; i < n; i++) {
-      bits[i >>> 6] |= (long) (Float.floatToRawIntBits(w.getFloat(i << 2)) >>> 31) << (i & 63);
-    }
-    return bits;
+    return HostBuffers.overChunks(w.capacity() / Float.BYTES,
+        (from, to) -> kernels.bop(w, m, g, from, to, decay, rate, t, copyGrad, strict));
   }
 }

@@ -14,16 +14,6 @@ interface HostKernels {
       boolean copyGrad, boolean strict);
 
   /**
-   * Bop for a kernel that holds only +1 and -1, whose signs are also kept as bits: bit i of
-   * {@code negative} (word i / 64, bit i % 64) is set where w[i] is -1. Reads the bits instead of w,
-   * so the pass moves one array less; writes w and the bits only where a sign flips. The same
-   * results as {@link #bop} on such a kernel. [from, to) must not share a word of bits with another
-   * range updated at the same time.
-   */
-  long bopOnSigns(long[] negative, ByteBuffer w, ByteBuffer m, ByteBuffer g, int from, int to, float decay,
-      float rate, float tau, boolean copyGrad, boolean strict);
-
-  /**
    * Keras Adam (bias correction folded into lrT), optionally clipped to [-1, 1]. If binary is not
    * null, also writes sign(w) (+1 where w >= 0, -1 elsewhere) there, in the same pass.
    *

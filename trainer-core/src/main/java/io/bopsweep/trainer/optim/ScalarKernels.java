@@ -42,37 +42,6 @@ final class ScalarKernels implements HostKernels {
   }
 
   @Override
-  public long bopOnSigns(long[] negative, ByteBuffer w, ByteBuffer m, ByteBuffer g, int from, int to, float decay,
-      float rate, float tau, boolean copyGrad, boolean strict) {
-    long flips = 0;
-    for (int i = from; i < to; i++) {
-      int off = i << 2;
-      float gi = g.getFloat(off);
-      float mi = copyGrad ? gi : m.getFloat(off) * decay + gi * rate;
-      m.putFloat(off, mi);
-      int sBits = ONE | ((int) (negative[i >>> 6] >>> (i & 63)) << 31);
-      int next = nextSign(sBits, mi, tau, strict);
-      if (next != sBits) { // rare, so this branch is predicted well
-        flips++;
-        w.putFloat(off, Float.intBitsToFloat(next));
-        negative[i >>> 6] ^= 1L << (i & 63);
-      }
-    }
-    return flips;
-  }
-
-  /** The sign after one Bop step of a weight whose value is the float with bits sBits (+-1), given m. */
-  private static int nextSign(int sBits, float mi, float tau, boolean strict) {
-    float z = Float.intBitsToFloat(sBits) * mi;
-    if (strict) {
-      int flip = z > tau ? 1 : 0;
-      int next = sBits ^ (flip << 31);
-      return flip == 0 && !(z < tau) ? ONE : next; // w m == tau (or NaN): the authors' formula gives +1
-    }
-    return sBits ^ ((z >= tau && z > 0f ? 1 : 0) << 31);
-  }
-
-  @Override
   public long adam(ByteBuffer w, ByteBuffer g, ByteBuffer m, ByteBuffer v, ByteBuffer binary, int from, int to,
       float lrT, boolean clip) {
     float a1 = 1 - AdamUpdate.BETA1;

@@ -9,7 +9,6 @@ import static jdk.incubator.vector.VectorOperators.NE;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -22,20 +21,7 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorKernels implements HostKernels {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   private static final ByteOrder ORDER = ByteOrder.nativeOrder();
-  private static final VectorSpecies<Integer> INTS = S.withLanes(int.class);
   private static final ScalarKernels TAIL = new ScalarKernels();
-  /** Lane j holds 1 << j: ANDed with a word of sign bits, it tells each lane its bit. */
-  private static final IntVector LANE_BITS = laneBits();
-  private static final long LANE_MASK = (1L << S.length()) - 1;
-
-  private static IntVector laneBits() {
-    int[] bits = new int[INTS.length()];
-    for (int j = 0; j < bits.length; j++) {
-      bits[j] = 1 << j;
-    }
-    return IntVector.fromArray(INTS, bits, 0);
-  }
-
   private static int vectorEnd(int from, int to) {
     return from + (to - from) / S.length() * S.length();
   }
@@ -72,35 +58,6 @@ final class VectorKernels implements HostKernels {
       }
     }
     return flips + TAIL.bop(w, m, g, end, to, decay, rate, tau, copyGrad, strict);
-  }
-
-  @Override
-  public long bopOnSigns(long[] negative, ByteBuffer w, ByteBuffer m, ByteBuffer g, int from, int to, float decay,
-      float rate, float tau, boolean copyGrad, boolean strict) {
-    IntVector plusOne = IntVector.broadcast(INTS, ScalarKernels.ONE);
-    IntVector minusOne = IntVector.broadcast(INTS, Float.floatToRawIntBits(-1f));
-    int end = vectorEnd(from, to);
-    long flips = 0;
-    for (int i = from; i < end; i += S.length()) {
-      FloatVector gi = load(g, i);
-      FloatVector mi = copyGrad ? gi : load(m, i).mul(decay).add(gi.mul(rate));
-      mi.intoByteBuffer(m, i << 2, ORDER);
-      int word = i >>> 6;
-      int shift = i & 63;
-      int bits = (int) ((negative[word] >>> shift) & LANE_MASK);
-      FloatVector s = plusOne.blend(minusOne, LANE_BITS.and(bits).compare(NE, 0)).reinterpretAsFloats();
-      FloatVector z = s.mul(mi);
-      FloatVector next = strict
-          ? FloatVector.broadcast(S, 1f).blend(s, z.compare(LT, tau)).blend(s.neg(), z.compare(GT, tau))
-          : s.blend(s.neg(), z.compare(GE, tau).and(z.compare(GT, 0f)));
-      VectorMask<Float> flipped = next.compare(NE, s);
-      if (flipped.anyTrue()) {
-        flips += flipped.trueCount();
-        next.intoByteBuffer(w, i << 2, ORDER);
-        negative[word] ^= flipped.toLong() << shift;
-      }
-    }
-    return flips + TAIL.bopOnSigns(negative, w, m, g, end, to, decay, rate, tau, copyGrad, strict);
   }
 
   @Override

@@ -59,7 +59,7 @@ class BopUpdateTest extends TorchTest {
   @MethodSource("settings")
   void matchesReferenceOnRandomInputs(FlipRule rule, MomentumStart start, double gamma, double tau) {
     Random rnd = new Random(Double.hashCode(gamma) * 31 + Double.hashCode(tau) + rule.ordinal() * 7 + start.ordinal());
-    int n = 70_001; // many words of sign bits, and a tail shorter than a vector
+    int n = 70_001; // more than one chunk, and a tail shorter than a vector
     float[] w = new float[n];
     for (int i = 0; i < n; i++) {
       w[i] = rnd.nextBoolean() ? 1f : -1f;
@@ -112,10 +112,7 @@ class BopUpdateTest extends TorchTest {
     return b.build();
   }
 
-  /**
-   * After its first step the update reads its own record of w's signs; weights written by a
-   * checkpoint restore in between must be read again.
-   */
+  /** Weights written between steps (a checkpoint restore) are what the next step flips. */
   @Test
   void readsTheWeightsAgainAfterARestore() {
     Random rnd = new Random(11);
