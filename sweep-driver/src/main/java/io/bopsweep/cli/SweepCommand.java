@@ -11,6 +11,7 @@ import io.bopsweep.sweep.SweepSpec;
 import io.bopsweep.sweep.Trial;
 import io.bopsweep.sweep.TrialTask;
 import io.bopsweep.sweep.Warmup;
+import io.bopsweep.sweep.WarmupPlugin;
 import io.bopsweep.trainer.config.Choices.Dataset;
 import io.bopsweep.trainer.data.DataCache;
 import java.io.PrintWriter;
@@ -119,14 +120,21 @@ final class SweepCommand implements Callable<Integer> {
       String dir, Map<String, String> sources) {
 
     int cores = Runtime.getRuntime().availableProcessors();
+    List<Dataset> datasets = trials.stream().map(t -> t.config().dataset()).distinct().toList();
     if ((master != null ? master : conf.get("spark.master", "local")).startsWith("local")) {
       // this JVM runs the trials: load what they need while Spark starts
-      Warmup.startInBackground(trials.stream().map(t -> t.config().dataset()).distinct().toList(), dir);
+      Warmup.startInBackground(datasets, dir);
     }
+    String plugins = conf.get("spark.plugins", "");
     SparkSession.Builder builder = Spark.builder("bopsweep " + sweep.name(), master, "local[" + Math.max(threads, cores) + ",4]")
+        .config("spark.plugins", (plugins.isBlank() ? "" : plugins + ",") + WarmupPlugin.class.getName())
+        .config(WarmupPlugin.DATASETS, String.join(",", datasets.stream().map(Dataset::id).toList()))
         .config("spark.speculation", "false")
         .config("spark.task.cpus", String.valueOf(threads))
         .config("spark.task.maxFailures", conf.get("spark.task.maxFailures", "4"));
+    if (dir != null) {
+      builder.config(WarmupPlugin.DATA_DIR, dir);
+    }
     SparkSession spark = builder.getOrCreate();
     try {
       ResultStore store = ResultStore.openOrCreate(resultsUri, spark.sparkContext().hadoopConfiguration());

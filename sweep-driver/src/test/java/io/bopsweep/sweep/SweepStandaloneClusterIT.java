@@ -57,6 +57,15 @@ class SweepStandaloneClusterIT {
       String log = Files.readString(cluster.dir.resolve("submit.log"));
       assertEquals(0, submit.exitValue(), log.substring(Math.max(0, log.length() - 4000)));
       assertTrue(log.contains("sweep quickstart: 4 done, 0 diverged, 0 failed"), log);
+      // every executor started the warm-up (Spark logs each plugin it initializes)
+      List<Path> stderrs;
+      try (java.util.stream.Stream<Path> files = Files.walk(cluster.dir)) {
+        stderrs = files.filter(f -> f.getFileName().toString().equals("stderr")).toList();
+      }
+      assertEquals(2, stderrs.size(), "one executor per worker");
+      for (Path f : stderrs) {
+        assertTrue(Files.readString(f).contains("executor component for plugin " + WarmupPlugin.class.getName()), f.toString());
+      }
     }
 
     ResultStore store = ResultStore.open(results.toString(), new Configuration());

@@ -92,6 +92,15 @@ class TrialOverheadTest {
     }
   }
 
+  @Test
+  void executorsWarmUpTheSweepsDatasets() {
+    org.apache.spark.SparkConf conf = new org.apache.spark.SparkConf(false)
+        .set(WarmupPlugin.DATASETS, "mnist, fashion-mnist,no-such-set");
+    assertEquals(List.of(io.bopsweep.trainer.config.Choices.Dataset.MNIST,
+        io.bopsweep.trainer.config.Choices.Dataset.FASHION_MNIST), WarmupPlugin.datasets(conf));
+    assertEquals(List.of(), WarmupPlugin.datasets(new org.apache.spark.SparkConf(false)));
+  }
+
   private static long warmupDirs(java.nio.file.Path temp) throws IOException {
     try (Stream<java.nio.file.Path> s = Files.list(temp)) {
       return s.filter(p -> p.getFileName().toString().startsWith("bopsweep-warmup")).count();
