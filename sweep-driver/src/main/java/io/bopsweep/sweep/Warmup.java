@@ -2,7 +2,7 @@ package io.bopsweep.sweep;
 
 import io.bopsweep.trainer.config.Choices.Dataset;
 import io.bopsweep.trainer.data.DataCache;
-import io.bopsweep.trainer.train.TorchRuntime;
+import io.bopsweep.trainer.train.TrialRunner;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What the first trial in a JVM would otherwise pay for before its first step and at its first
- * commit (about a second on 2 cores: libtorch's engine, the dataset, Parquet's writer and its
- * codec), done once per JVM on a background thread. In local mode it runs while Spark starts;
+ * commit (about a second on 2 cores: libtorch's engine and first operators, the optimizer's
+ * kernels, the dataset, Parquet's writer and its codec), done once per JVM on a background thread. In local mode it runs while Spark starts;
  * tasks that start before it is done simply wait on the same class and library loading.
  */
 public final class Warmup {
@@ -41,7 +41,7 @@ public final class Warmup {
   private static void run(List<Dataset> datasets, String dataDir) {
     long t0 = System.nanoTime();
     try {
-      TorchRuntime.load();
+      TrialRunner.warmUp();
       DataCache cache = DataCache.resolve(dataDir);
       for (Dataset d : datasets) {
         if (cache.entry(d) != null) {

@@ -188,6 +188,37 @@ public final class TrialRunner {
     return new TrialOutcome(TrialStatus.DONE, records, data.variant(), start[0], null, seconds(t0));
   }
 
+  /**
+   * Two training steps and an evaluation of a tiny network on random data, on this thread: loads
+   * and compiles what the first steps of every trial use (libtorch's operators, the optimizer and
+   * sign kernels, the Vector API). Sets this thread's libtorch settings as a trial thread does
+   * (one intra-op thread, grad mode off); changes nothing that a trial reads.
+   */
+  public static void warmUp() {
+    TorchRuntime.enter(1);
+    TrialConfig cfg = TrialConfig.of(Map.of("model", "mlp", "width", 16.0, "batch_size", 8));
+    try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+      Network net = Models.build(cfg, 1, 8, 10, manager);
+      TrialOptimizer optimizer = new TrialOptimizer(cfg, net, manager);
+      Pass pass = new Pass(true, KernelView.BINARY, cfg.bnMomentum());
+      float[] x = new float[8 * 64];
+      for (int i = 0; i < x.length; i++) {
+        x[i] = (i * 37 % 17 - 8) / 4f;
+      }
+      for (int step = 0; step < 2; step++) {
+        try (NDScope scope = new NDScope()) {
+          scope.suppressNotUsedWarning();
+          TrainStep.run(net, optimizer, pass, manager.create(x, new Shape(8, 1, 8, 8)),
+              manager.create(new long[] {0, 1, 2, 3, 4, 5, 6, 7}), 1e-4, 1e-3, null);
+        }
+      }
+      try (NDScope scope = new NDScope()) {
+        scope.suppressNotUsedWarning();
+        net.forward(manager.create(x, new Shape(8, 1, 8, 8)), new Pass(false, KernelView.BINARY, 0)).argMax(1);
+      }
+    }
+  }
+
   /** SHA-256 over the sign bits of every binary kernel, first 16 hex digits. */
   static String signHash(List<Param> kernels) {
     java.security.MessageDigest md;

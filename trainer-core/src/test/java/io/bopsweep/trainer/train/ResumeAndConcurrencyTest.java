@@ -84,6 +84,20 @@ class ResumeAndConcurrencyTest {
   }
 
   @Test
+  void aWarmUpOnAnotherThreadChangesNoTrial() throws Exception {
+    TrialConfig a = bop();
+    Splits data = TestData.syntheticSplits(a, 600, 200);
+    List<EpochRecord> alone = metrics(TrialRunner.run(a, data, TrialRunner.Options.defaults()));
+    Thread warmUp = new Thread(TrialRunner::warmUp);
+    warmUp.start();
+    List<EpochRecord> alongside = metrics(TrialRunner.run(a, data, TrialRunner.Options.defaults()));
+    warmUp.join();
+    assertEquals(alone, alongside);
+    TrialRunner.warmUp(); // on a trial's own thread, before its trial
+    assertEquals(alone, metrics(TrialRunner.run(a, data, TrialRunner.Options.defaults())));
+  }
+
+  @Test
   void aNonFiniteLossEndsTheTrialAsDivergedKeepingFinishedEpochs() {
     TrialConfig ok = TestData.config("model", "mlp", "width", 32, "optimizer", "sgd-latent",
         "epochs", 2, "batch_size", 50);
