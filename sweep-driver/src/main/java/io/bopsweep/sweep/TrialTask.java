@@ -73,27 +73,27 @@ public record TrialTask(
 
     DataCache.Loaded data = loadData(cfg.dataset(), conf);
     Splits splits = Splits.forTrial(cfg, data.variant(), data.train(), data.test());
-    ProgressWriter progress = new ProgressWriter(store, new Path(store.root(), "_checkpoints/" + trialId + "/progress.json"));
+    RunStateWriter runState = new RunStateWriter(store, trialId, cfg.epochs());
     TrainingListener listener = new TrainingListener() {
       @Override
       public void onTrialStart(TrialConfig c, int startEpoch) {
-        progress.write(startEpoch, c.epochs(), null);
+        runState.progress(startEpoch, null);
       }
 
       @Override
       public void onEpoch(TrialConfig c, EpochRecord r) {
-        progress.write(r.epoch(), c.epochs(), r);
+        runState.progress(r.epoch(), r);
       }
     };
     TrialRunner.Options options = TrialRunner.Options.defaults()
         .withDevice(device, settings.threadsPerTrial())
-        .withCheckpoints(beforeLastEpoch(store.checkpoints(trialId), cfg.epochs()))
+        .withCheckpoints(runState)
         .withListener(listener);
     TrialOutcome outcome;
     try {
       outcome = TrialRunner.run(cfg, splits, options);
     } finally {
-      progress.drain();
+      runState.drain();
     }
     TrialResult result = new TrialResult(trialId, sweep, cfg.toMap(), swept, outcome.status(), outcome.error(),
         attempt, outcome.startEpoch(), settings.codeVersion(), host, device, started, Instant.now(),
@@ -106,50 +106,71 @@ public record TrialTask(
   }
 
   /**
-   * The checkpoints of a trial without the one after its last epoch: the commit follows at once
-   * and removes the trial's checkpoint.
+   * A running trial's checkpoints and progress file, written off the training thread by one
+   * JVM-wide writer, in the order the trial gave them: a progress file never announces an epoch
+   * whose checkpoint is not written yet. At most one checkpoint of a trial waits (its host copy
+   * is held until written). A checkpoint that cannot be written fails the trial at its next
+   * checkpoint; the one after the last epoch is not written at all, since the commit follows at
+   * once and removes it. Progress is informational: a write that fails is skipped.
    */
-  static CheckpointStore beforeLastEpoch(CheckpointStore store, int epochs) {
-    return new CheckpointStore() {
-      @Override
-      public Optional<Checkpoint> load() throws IOException {
-        return store.load();
-      }
-
-      @Override
-      public void save(Checkpoint checkpoint) throws IOException {
-        if (checkpoint.records().size() < epochs) {
-          store.save(checkpoint);
-        }
-      }
-
-      @Override
-      public void clear() throws IOException {
-        store.clear();
-      }
-    };
-  }
-
-  /**
-   * A running trial's progress file, written off the training thread (one JVM-wide writer keeps
-   * the order). Progress is informational: a write that fails is skipped.
-   */
-  static final class ProgressWriter {
+  static final class RunStateWriter implements CheckpointStore {
     private static final ExecutorService WRITER = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "bopsweep-progress");
+      Thread t = new Thread(r, "bopsweep-run-state");
       t.setDaemon(true);
       return t;
     });
     private final ResultStore store;
-    private final Path path;
+    private final CheckpointStore checkpoints;
+    private final Path progressFile;
+    private final int epochs;
     private Future<?> last = CompletableFuture.completedFuture(null);
+    private Future<?> lastCheckpoint = last;
+    private volatile Exception checkpointFailure;
 
-    ProgressWriter(ResultStore store, Path path) {
-      this.store = store;
-      this.path = path;
+    RunStateWriter(ResultStore store, String trialId, int epochs) {
+      this(store, store.checkpoints(trialId), new Path(store.root(), "_checkpoints/" + trialId + "/progress.json"),
+          epochs);
     }
 
-    void write(int epoch, int epochs, EpochRecord r) {
+    RunStateWriter(ResultStore store, CheckpointStore checkpoints, Path progressFile, int epochs) {
+      this.store = store;
+      this.checkpoints = checkpoints;
+      this.progressFile = progressFile;
+      this.epochs = epochs;
+    }
+
+    @Override
+    public Optional<Checkpoint> load() throws IOException {
+      return checkpoints.load();
+    }
+
+    @Override
+    public void save(Checkpoint checkpoint) throws IOException {
+      if (checkpoint.records().size() >= epochs) {
+        return;
+      }
+      await(lastCheckpoint);
+      Exception failed = checkpointFailure;
+      if (failed != null) {
+        throw failed instanceof IOException io ? io : new IOException(failed.getMessage(), failed);
+      }
+      lastCheckpoint = WRITER.submit(() -> {
+        try {
+          checkpoints.save(checkpoint);
+        } catch (IOException | RuntimeException e) {
+          checkpointFailure = e;
+        }
+      });
+      last = lastCheckpoint;
+    }
+
+    @Override
+    public void clear() throws IOException {
+      drain();
+      checkpoints.clear();
+    }
+
+    void progress(int epoch, EpochRecord r) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("epoch", epoch);
       m.put("epochs", epochs);
@@ -161,21 +182,25 @@ public record TrialTask(
       String line = Json.line(m);
       last = WRITER.submit(() -> {
         try {
-          store.writeSmall(path, line);
+          store.writeSmall(progressFile, line);
         } catch (IOException e) {
           // progress is informational; the trial goes on
         }
       });
     }
 
-    /** Waits for this trial's writes, so that none lands after its run state is cleared. */
+    /** Waits for this trial's writes, so that none lands after its run state is removed. */
     void drain() {
+      await(last);
+    }
+
+    private static void await(Future<?> f) {
       try {
-        last.get();
+        f.get();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       } catch (java.util.concurrent.ExecutionException e) {
-        // cannot happen: the write catches its own failures
+        // cannot happen: the writes catch their own failures
       }
     }
   }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bopsweep.sweep.TrialTask.RunStateWriter;
 import io.bopsweep.trainer.train.Checkpoint;
 import io.bopsweep.trainer.train.CheckpointStore;
 import io.bopsweep.trainer.train.EpochRecord;
@@ -20,7 +21,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** What a trial does besides training, moved out of its way: the last checkpoint, progress writes, warm-up. */
+/** What a trial does besides training, moved out of its way: checkpoint and progress writes, warm-up. */
 class TrialOverheadTest {
   @TempDir java.nio.file.Path tmp;
 
@@ -28,46 +29,99 @@ class TrialOverheadTest {
     return new Checkpoint("{}", n * 10L, Collections.nCopies(n, (EpochRecord) null), Map.of(), Map.of());
   }
 
+  /** A checkpoint store that records the epochs it saved, optionally waiting for a latch or failing. */
+  static final class Recording implements CheckpointStore {
+    final List<Integer> saved = Collections.synchronizedList(new ArrayList<>());
+    final java.util.concurrent.CountDownLatch open;
+    final boolean fail;
+
+    Recording(java.util.concurrent.CountDownLatch open, boolean fail) {
+      this.open = open;
+      this.fail = fail;
+    }
+
+    @Override
+    public Optional<Checkpoint> load() {
+      return Optional.of(afterEpochs(2));
+    }
+
+    @Override
+    public void save(Checkpoint c) throws IOException {
+      try {
+        open.await();
+      } catch (InterruptedException e) {
+        throw new IOException(e);
+      }
+      if (fail) {
+        throw new IOException("No space left on device");
+      }
+      saved.add(c.records().size());
+    }
+
+    @Override
+    public void clear() {
+      saved.add(-1);
+    }
+  }
+
+  private RunStateWriter writer(ResultStore store, CheckpointStore checkpoints, int epochs) {
+    return new RunStateWriter(store, checkpoints, new org.apache.hadoop.fs.Path(store.root(), "_checkpoints/t1/progress.json"),
+        epochs);
+  }
+
+  private java.nio.file.Path progressFile() {
+    return tmp.resolve("results/_checkpoints/t1/progress.json");
+  }
+
   @Test
   void theCheckpointAfterTheLastEpochIsNotWritten() throws IOException {
-    List<Integer> saved = new ArrayList<>();
-    CheckpointStore recording = new CheckpointStore() {
-      @Override
-      public Optional<Checkpoint> load() {
-        return Optional.of(afterEpochs(2));
-      }
-
-      @Override
-      public void save(Checkpoint c) {
-        saved.add(c.records().size());
-      }
-
-      @Override
-      public void clear() {
-        saved.add(-1);
-      }
-    };
-    CheckpointStore store = TrialTask.beforeLastEpoch(recording, 3);
+    ResultStore results = ResultStore.openOrCreate(tmp.resolve("results").toString(), new Configuration());
+    Recording recording = new Recording(new java.util.concurrent.CountDownLatch(0), false);
+    RunStateWriter store = writer(results, recording, 3);
     for (int e = 1; e <= 3; e++) {
       store.save(afterEpochs(e));
     }
-    assertEquals(List.of(1, 2), saved, "epochs 1 and 2 saved, epoch 3 (the last) not");
+    store.drain();
+    assertEquals(List.of(1, 2), recording.saved, "epochs 1 and 2 saved, epoch 3 (the last) not");
     assertEquals(2, store.load().orElseThrow().records().size(), "loads pass through");
     store.clear();
-    assertEquals(List.of(1, 2, -1), saved);
+    assertEquals(List.of(1, 2, -1), recording.saved);
+  }
+
+  @Test
+  void progressNeverAnnouncesAnEpochBeforeItsCheckpointIsWritten() throws Exception {
+    ResultStore results = ResultStore.openOrCreate(tmp.resolve("results").toString(), new Configuration());
+    java.util.concurrent.CountDownLatch open = new java.util.concurrent.CountDownLatch(1);
+    Recording recording = new Recording(open, false);
+    RunStateWriter store = writer(results, recording, 3);
+    store.save(afterEpochs(1)); // returns while the write waits
+    store.progress(1, null);
+    Thread.sleep(300);
+    assertFalse(Files.exists(progressFile()), "epoch 1 announced before its checkpoint");
+    open.countDown();
+    store.drain();
+    assertEquals(List.of(1), recording.saved);
+    assertTrue(Files.readString(progressFile()).contains("\"epoch\":1"));
+  }
+
+  @Test
+  void aCheckpointThatCannotBeWrittenFailsTheTrialAtItsNextCheckpoint() throws IOException {
+    ResultStore results = ResultStore.openOrCreate(tmp.resolve("results").toString(), new Configuration());
+    RunStateWriter store = writer(results, new Recording(new java.util.concurrent.CountDownLatch(0), true), 5);
+    store.save(afterEpochs(1));
+    IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> store.save(afterEpochs(2)));
+    assertEquals("No space left on device", e.getMessage());
   }
 
   @Test
   void progressWritesLandInOrderAndNoneAfterTheTrialDrainsThem() throws Exception {
     ResultStore store = ResultStore.openOrCreate(tmp.resolve("results").toString(), new Configuration());
-    org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(store.root(), "_checkpoints/t1/progress.json");
-    TrialTask.ProgressWriter progress = new TrialTask.ProgressWriter(store, file);
+    RunStateWriter progress = writer(store, CheckpointStore.NONE, 50);
     for (int e = 0; e <= 50; e++) {
-      progress.write(e, 50, null);
+      progress.progress(e, null);
     }
     progress.drain();
-    java.nio.file.Path local = tmp.resolve("results/_checkpoints/t1/progress.json");
-    assertTrue(Files.readString(local).contains("\"epoch\":50"), Files.readString(local));
+    assertTrue(Files.readString(progressFile()).contains("\"epoch\":50"), Files.readString(progressFile()));
     store.clearRunState("t1");
     Thread.sleep(200);
     assertFalse(Files.exists(tmp.resolve("results/_checkpoints/t1")), "nothing written after the drain");

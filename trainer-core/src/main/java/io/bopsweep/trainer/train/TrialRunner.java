@@ -327,7 +327,7 @@ public final class TrialRunner {
     }
     net.state().forEach((name, a) -> arrays.put(name, host(a)));
     optimizer.stateArrays().forEach((name, a) -> arrays.put(name, host(a)));
-    return new Checkpoint(cfg.canonicalJson(), globalStep, records, arrays, optimizer.counters());
+    return new Checkpoint(cfg.canonicalJson(), globalStep, List.copyOf(records), arrays, optimizer.counters());
   }
 
   private static Checkpoint.Tensor host(NDArray a) {
