@@ -110,17 +110,16 @@ final class SweepCommand implements Callable<Integer> {
     ResultStore earlyStore = ResultStore.openOrCreate(resultsUri, early);
     DriverLock lock = DriverLock.acquire(earlyStore, sweep.name());
     try {
-      return run(out, sweep, trials, conf, resultsUri, threads, dir, sources);
+      return run(out, sweep, trials, datasets, conf, resultsUri, threads, dir, sources);
     } finally {
       lock.close();
     }
   }
 
-  private int run(PrintWriter out, SweepSpec sweep, List<Trial> trials, SparkConf conf, String resultsUri, int threads,
-      String dir, Map<String, String> sources) {
+  private int run(PrintWriter out, SweepSpec sweep, List<Trial> trials, Set<Dataset> datasets, SparkConf conf,
+      String resultsUri, int threads, String dir, Map<String, String> sources) {
 
     int cores = Runtime.getRuntime().availableProcessors();
-    List<Dataset> datasets = trials.stream().map(t -> t.config().dataset()).distinct().toList();
     if ((master != null ? master : conf.get("spark.master", "local")).startsWith("local")) {
       // this JVM runs the trials: load what they need while Spark starts
       Warmup.startInBackground(datasets, dir);

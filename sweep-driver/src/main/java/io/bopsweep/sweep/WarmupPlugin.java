@@ -1,6 +1,8 @@
 package io.bopsweep.sweep;
 
+import io.bopsweep.trainer.config.Choice;
 import io.bopsweep.trainer.config.Choices.Dataset;
+import io.bopsweep.trainer.config.ConfigException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -49,10 +51,13 @@ public final class WarmupPlugin implements SparkPlugin {
   static List<Dataset> datasets(SparkConf conf) {
     List<Dataset> out = new ArrayList<>();
     for (String id : conf.get(DATASETS, "").split(",")) {
-      for (Dataset d : Dataset.values()) {
-        if (d.id().equals(id.trim())) {
-          out.add(d);
-        }
+      if (id.isBlank()) {
+        continue;
+      }
+      try {
+        out.add(Choice.parse(Dataset.class, DATASETS, id));
+      } catch (ConfigException e) {
+        // a name this version does not know: nothing to warm up
       }
     }
     return out;

@@ -18,15 +18,8 @@ public final class ActivationKernels {
     if (!HostBuffers.usable(x)) {
       return null;
     }
-    NDArray out = x.getManager().create(x.getShape(), DataType.FLOAT32);
     ByteBuffer xb = HostBuffers.bytes(x);
-    ByteBuffer ob = HostBuffers.bytes(out);
-    HostKernels k = HostKernels.best();
-    HostBuffers.overChunks(xb.capacity() / Float.BYTES, (from, to) -> {
-      k.sign(xb, ob, from, to);
-      return 0;
-    });
-    return out;
+    return intoNew(x, (k, out, from, to) -> k.sign(xb, out, from, to));
   }
 
   /** grad where |x| <= 1, else 0. */
@@ -34,13 +27,23 @@ public final class ActivationKernels {
     if (!HostBuffers.usable(x) || !HostBuffers.usable(grad)) {
       return null;
     }
-    NDArray out = x.getManager().create(x.getShape(), DataType.FLOAT32);
     ByteBuffer gb = HostBuffers.bytes(grad);
     ByteBuffer xb = HostBuffers.bytes(x);
+    return intoNew(x, (k, out, from, to) -> k.steMask(gb, xb, out, from, to));
+  }
+
+  /** A kernel that writes the elements [from, to) of out. */
+  private interface IntoKernel {
+    void run(HostKernels k, ByteBuffer out, int from, int to);
+  }
+
+  /** A new float32 array of like's shape, filled by the kernel. */
+  private static NDArray intoNew(NDArray like, IntoKernel kernel) {
+    NDArray out = like.getManager().create(like.getShape(), DataType.FLOAT32);
     ByteBuffer ob = HostBuffers.bytes(out);
     HostKernels k = HostKernels.best();
-    HostBuffers.overChunks(gb.capacity() / Float.BYTES, (from, to) -> {
-      k.steMask(gb, xb, ob, from, to);
+    HostBuffers.overChunks(ob.capacity() / Float.BYTES, (from, to) -> {
+      kernel.run(k, ob, from, to);
       return 0;
     });
     return out;
