@@ -39,7 +39,7 @@ final class HostBuffers {
   /**
    * Elements per call of a kernel. Many short calls rather than one long loop: the JIT compiles a
    * method that is called often fully, and a long loop only through on-stack replacement, where
-   * the Vector API's lanes ran about half as fast. A multiple of 64 and of every vector length.
+   * the Vector API's lanes ran about half as fast. A multiple of every vector length.
    */
   static final int CHUNK = 1 << 16;
 
