@@ -9,9 +9,14 @@ import java.nio.ByteBuffer;
  * so all of them give bitwise the same results.
  */
 interface HostKernels {
-  /** Bop for one kernel (see {@link BopUpdate}); returns the number of signs that changed. */
+  /**
+   * Bop for one kernel (see {@link BopUpdate}); returns the number of signs that changed.
+   *
+   * @param settledAbove NaN, or a threshold such that every w with |m| > settledAbove (m before
+   *     this step) is -sign(m): a kernel may then leave w unread where no lane can change
+   */
   long bop(ByteBuffer w, ByteBuffer m, ByteBuffer g, int from, int to, float decay, float rate, float tau,
-      boolean copyGrad, boolean strict);
+      boolean copyGrad, boolean strict, float settledAbove);
 
   /**
    * Keras Adam (bias correction folded into lrT), optionally clipped to [-1, 1]. If binary is not

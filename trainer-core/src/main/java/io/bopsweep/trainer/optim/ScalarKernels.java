@@ -12,7 +12,7 @@ final class ScalarKernels implements HostKernels {
 
   @Override
   public long bop(ByteBuffer w, ByteBuffer m, ByteBuffer g, int from, int to, float decay, float rate, float tau,
-      boolean copyGrad, boolean strict) {
+      boolean copyGrad, boolean strict, float settledAbove) {
     long flips = 0;
     for (int i = from; i < to; i++) {
       int off = i << 2;

@@ -32,15 +32,21 @@ final class VectorKernels implements HostKernels {
 
   @Override
   public long bop(ByteBuffer w, ByteBuffer m, ByteBuffer g, int from, int to, float decay, float rate, float tau,
-      boolean copyGrad, boolean strict) {
+      boolean copyGrad, boolean strict, float settledAbove) {
     FloatVector one = FloatVector.broadcast(S, 1f);
     FloatVector minusOne = FloatVector.broadcast(S, -1f);
+    boolean skip = !copyGrad && settledAbove >= 0f && tau >= 0f;
     int end = vectorEnd(from, to);
     long flips = 0;
     for (int i = from; i < end; i += S.length()) {
       FloatVector gi = load(g, i);
-      FloatVector mi = copyGrad ? gi : load(m, i).mul(decay).add(gi.mul(rate));
+      FloatVector previous = copyGrad ? null : load(m, i);
+      FloatVector mi = copyGrad ? gi : previous.mul(decay).add(gi.mul(rate));
       mi.intoByteBuffer(m, i << 2, ORDER);
+      if (skip && previous.abs().compare(GT, settledAbove).and(previous.mul(mi).compare(GT, 0f))
+          .or(mi.abs().compare(LT, tau)).allTrue()) {
+        continue; // every lane settled in its sign, or below tau: none can change, so w is not read
+      }
       FloatVector wi = load(w, i);
       FloatVector s = one.blend(minusOne, wi.compare(LT, 0f));
       FloatVector next;
@@ -57,7 +63,7 @@ final class VectorKernels implements HostKernels {
         next.intoByteBuffer(w, i << 2, ORDER);
       }
     }
-    return flips + TAIL.bop(w, m, g, end, to, decay, rate, tau, copyGrad, strict);
+    return flips + TAIL.bop(w, m, g, end, to, decay, rate, tau, copyGrad, strict, settledAbove);
   }
 
   @Override

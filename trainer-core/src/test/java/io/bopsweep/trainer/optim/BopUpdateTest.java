@@ -39,10 +39,19 @@ class BopUpdateTest extends TorchTest {
 
   private static void compare(FlipRule rule, MomentumStart start, double gamma, double tau, float[] w0, float[][] grads,
       HostKernels kernels) {
+    double[] taus = new double[grads.length];
+    java.util.Arrays.fill(taus, tau);
+    compare(rule, start, gamma, taus, w0, grads, kernels);
+  }
+
+  /** As above with a tau per step. */
+  private static void compare(FlipRule rule, MomentumStart start, double gamma, double[] taus, float[] w0,
+      float[][] grads, HostKernels kernels) {
     BopReference ref = new BopReference(w0, rule, start);
     NDArray w = manager.create(w0);
     BopUpdate bop = new BopUpdate(manager, w, rule, start, kernels);
     for (int s = 0; s < grads.length; s++) {
+      double tau = taus[s];
       long expectedFlips = ref.step(grads[s], gamma, tau);
       long flips;
       try (NDArray g = manager.create(grads[s]); NDArray f = bop.step(w, g, gamma, tau)) {
@@ -52,6 +61,39 @@ class BopUpdateTest extends TorchTest {
       assertArrayEquals(ref.m, bop.momentum().toFloatArray(), 0f, "momentum, " + where);
       assertArrayEquals(ref.w, w.toFloatArray(), 0f, "weights, " + where);
       assertEquals(expectedFlips, flips, "flip count, " + where);
+    }
+  }
+
+  /**
+   * Gradients that keep their sign for many steps (most vectors settled, so the kernels skip
+   * reading w there) with a few that turn, near-zero and zero ones, and NaN, under a tau that moves
+   * up and down between steps.
+   */
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("rulesAndStarts")
+  void matchesReferenceWhenMostWeightsAreSettled(FlipRule rule, MomentumStart start) {
+    Random rnd = new Random(rule.ordinal() * 2 + start.ordinal());
+    int n = 70_001;
+    double[] taus = {1e-4, 1e-4, 1e-4, 1e-3, 1e-5, 1e-5, 0.0, 0.0, 3e-4, 1e-6, 2e-3, 1e-4};
+    float[] w = new float[n];
+    float[] base = new float[n];
+    int[] turnAt = new int[n];
+    for (int i = 0; i < n; i++) {
+      w[i] = rnd.nextBoolean() ? 1f : -1f;
+      base[i] = (float) ((rnd.nextBoolean() ? 1 : -1) * Math.pow(10, -2 - rnd.nextInt(4)));
+      turnAt[i] = rnd.nextInt(40) < taus.length ? rnd.nextInt(taus.length) : -1;
+    }
+    float[][] grads = new float[taus.length][n];
+    for (int s = 0; s < taus.length; s++) {
+      for (int i = 0; i < n; i++) {
+        float b = turnAt[i] >= 0 && s >= turnAt[i] ? -base[i] : base[i];
+        grads[s][i] = i % 997 == 0 ? 0f : b + (float) (rnd.nextGaussian() * 1e-5);
+      }
+    }
+    grads[5][123] = Float.NaN;
+    grads[7][40_000] = Float.POSITIVE_INFINITY;
+    for (HostKernels kernels : Paths.all()) {
+      compare(rule, start, 0.3, taus, w, grads, kernels);
     }
   }
 
@@ -90,6 +132,15 @@ class BopUpdateTest extends TorchTest {
     float[] real = {0.3f, -0.2f, 0f, 0.05f, -0.7f, 0.01f, -0.01f, 0.9f, -0.9f, 0f};
     compare(rule, start, 0.5, 1e-3, real, new float[][] {g, g});
     // the same cases repeated to 40 elements, so that they fall in full vectors and in the tail
+    for (HostKernels kernels : Paths.all()) {
+      // |m| = 0.3 stays below tau = 0.5 for two steps without flipping w = sign(m); then tau falls to 0.1,
+      // and the same m flips every weight: m above the new tau is not evidence that w is settled
+      float[] same = repeat(new float[] {1, -1}, 20);
+      float[] g3 = repeat(new float[] {0.3f, -0.3f}, 20);
+      compare(rule, start, 1.0, new double[] {0.5, 0.5, 0.1}, same, new float[][] {g3, g3, g3}, kernels);
+      // the same with m exactly at the old tau: not above it, so not settled either
+      compare(rule, start, 1.0, new double[] {0.3, 0.3, 0.1}, same, new float[][] {g3, g3, g3}, kernels);
+    }
     compare(rule, start, 1.0, tau, repeat(w, 4), new float[][] {repeat(g, 4), repeat(g, 4)});
     compare(rule, start, 0.5, 1e-3, repeat(real, 4), new float[][] {repeat(g, 4), repeat(g, 4)});
   }
@@ -112,19 +163,24 @@ class BopUpdateTest extends TorchTest {
     return b.build();
   }
 
-  /** Weights written between steps (a checkpoint restore) are what the next step flips. */
+  /**
+   * Weights written between steps (a checkpoint restore) are what the next step flips, also where
+   * the momentum had settled them (the gradients keep their signs, and the restored weights agree
+   * with them: every one of those flips).
+   */
   @Test
   void readsTheWeightsAgainAfterARestore() {
     Random rnd = new Random(11);
     int n = 70_001;
     float[] before = new float[n];
     float[] restored = new float[n];
-    float[][] grads = new float[3][n];
+    float[][] grads = new float[4][n];
     for (int i = 0; i < n; i++) {
       before[i] = rnd.nextBoolean() ? 1f : -1f;
-      restored[i] = rnd.nextBoolean() ? 1f : -1f;
+      float sign = rnd.nextBoolean() ? 1f : -1f;
+      restored[i] = sign;
       for (float[] g : grads) {
-        g[i] = (float) (rnd.nextGaussian() * 1e-3);
+        g[i] = sign * (float) (1e-3 + rnd.nextDouble() * 1e-3);
       }
     }
     for (HostKernels kernels : Paths.all()) {
@@ -132,7 +188,7 @@ class BopUpdateTest extends TorchTest {
       NDArray w = manager.create(before);
       BopUpdate bop = new BopUpdate(manager, w, FlipRule.STRICT, MomentumStart.ZERO, kernels);
       for (int s = 0; s < grads.length; s++) {
-        if (s == 2) {
+        if (s == 3) {
           w.set(java.nio.FloatBuffer.wrap(restored));
           System.arraycopy(restored, 0, ref.w, 0, n);
           bop.restore(true);
