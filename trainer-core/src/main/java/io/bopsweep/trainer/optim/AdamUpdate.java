@@ -20,7 +20,7 @@ public final class AdamUpdate {
   private long t;
 
   public AdamUpdate(NDManager manager, NDArray param) {
-    this(manager, param, HostKernels.best());
+    this(manager, param, HostKernels.bestFor(param.size()));
   }
 
   /** @param kernels the one-pass update on the tensors' memory when they are on the CPU; null: tensor operations */

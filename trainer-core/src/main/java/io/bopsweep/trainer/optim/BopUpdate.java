@@ -44,7 +44,7 @@ public final class BopUpdate {
   static final boolean SKIP_SETTLED = !"false".equals(System.getProperty("bopsweep.skipSettled"));
 
   public BopUpdate(NDManager manager, NDArray kernel, FlipRule rule, MomentumStart start) {
-    this(manager, kernel, rule, start, HostKernels.best());
+    this(manager, kernel, rule, start, HostKernels.bestFor(kernel.size()));
   }
 
   /** @param kernels the one-pass update on the tensors' memory when they are on the CPU; null: tensor operations */

@@ -48,6 +48,19 @@ interface HostKernels {
   }
 
   /**
+   * {@link #best()} for arrays of at least {@link #SMALL_ARRAY} elements, the plain loops below. A
+   * kernel that only ever sees small arrays (Adam on the BatchNorm parameters under Bop) is called
+   * too rarely for the JIT to compile its Vector API code for the first hundreds of steps, and runs
+   * it many times slower until then; plain loops are compiled within a few calls. Both give bitwise
+   * the same results.
+   */
+  static HostKernels bestFor(long elements) {
+    return elements < SMALL_ARRAY ? Holder.SCALAR : Holder.BEST;
+  }
+
+  int SMALL_ARRAY = 4096;
+
+  /**
    * The Vector API implementation, or null when the JVM was started without
    * {@code --add-modules jdk.incubator.vector}.
    */
