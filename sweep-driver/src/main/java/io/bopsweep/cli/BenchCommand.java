@@ -74,6 +74,10 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--python", paramLabel = "EXE", defaultValue = "/usr/bin/python3", description = "Python with torch (default: /usr/bin/python3)")
   String python;
 
+  @Option(names = "--pytorch-script", paramLabel = "FILE", defaultValue = "bench/pytorch_bench.py",
+      description = "the PyTorch side (default: bench/pytorch_bench.py, from the repository root)")
+  Path pytorchScript;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -91,13 +95,21 @@ final class BenchCommand implements Callable<Integer> {
       }
       Files.createDirectories(profile);
     }
+    if (pytorch && !Files.isRegularFile(pytorchScript)) {
+      throw new BadInputException("--pytorch-script: " + pytorchScript + " not found (run bench from the repository root)");
+    }
     List<StepBenchmark.Result> results = new ArrayList<>();
+    List<Map<String, Object>> torch = new ArrayList<>();
     double peak = StepBenchmark.matmulPeak(t, 1024, 5);
     out.printf("float32 matmul peak (1024^3, %d threads): %.1f GFLOP/s; optimizer kernels: %s%n", t, peak,
         TrialOptimizer.hostKernels());
     for (Map.Entry<String, Map<String, Object>> e : CONFIGS.entrySet()) {
       if (only != null && !only.contains(e.getKey())) {
         continue;
+      }
+      if (pytorch) {
+        // PyTorch first: its steps and ours are then timed back to back (ours are followed by the epoch)
+        torch.addAll(runPytorch(t, e.getKey(), out));
       }
       int n = e.getKey().equals("vgg-1.0") ? Math.max(2, steps / 4) : steps;
       Path trace = profile == null ? null : profile.resolve(e.getKey() + ".json");
@@ -124,7 +136,6 @@ final class BenchCommand implements Callable<Integer> {
     report.put("optimizer_kernels", TrialOptimizer.hostKernels());
     report.put("bopsweep", results);
     if (pytorch) {
-      List<Map<String, Object>> torch = runPytorch(t, out);
       report.put("pytorch", torch);
       out.println();
       out.printf("%-9s %12s %12s %8s %14s %14s%n", "config", "bopsweep/s", "pytorch/s", "ratio", "opt share ours", "opt share torch");
@@ -143,17 +154,12 @@ final class BenchCommand implements Callable<Integer> {
     return 0;
   }
 
-  private List<Map<String, Object>> runPytorch(int t, PrintWriter out) throws IOException, InterruptedException {
-    Path script = Path.of("bench", "pytorch_bench.py");
-    if (!Files.exists(script)) {
-      throw new BadInputException(script + ": not found; run bench from the repository root");
-    }
+  /** Runs one configuration in PyTorch eager, in its own process. */
+  private List<Map<String, Object>> runPytorch(int t, String config, PrintWriter out)
+      throws IOException, InterruptedException {
+    Path script = pytorchScript;
     List<String> cmd = new ArrayList<>(List.of(python, script.toString(), "--threads", String.valueOf(t),
-        "--steps", String.valueOf(steps), "--repeats", String.valueOf(repeats)));
-    if (only != null) {
-      cmd.add("--only");
-      cmd.add(String.join(",", only));
-    }
+        "--steps", String.valueOf(steps), "--repeats", String.valueOf(repeats), "--only", config));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
     // let OpenBLAS pick its fastest kernels for this command only (see the performance issue)
     pb.environment().remove("OPENBLAS_CORETYPE");
@@ -176,7 +182,8 @@ final class BenchCommand implements Callable<Integer> {
       }
     }
     if (p.waitFor() != 0) {
-      throw new IllegalStateException(python + " " + script + " failed with exit code " + p.exitValue());
+      throw new BadInputException("--python: " + python + " " + script + " --only " + config + " exited with code "
+          + p.exitValue() + " (is torch installed? its error is above)");
     }
     return rows;
   }

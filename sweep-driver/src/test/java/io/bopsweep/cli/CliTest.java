@@ -58,6 +58,66 @@ class CliTest {
     assertTrue(out.toString().contains("aten::mm"), out.toString());
   }
 
+  /**
+   * A stand-in for Python: logs its arguments and prints a result row for the configuration it is
+   * asked for (or fails, for the error case).
+   */
+  private Path fakePython(Path log, boolean fail) throws Exception {
+    Path exe = tmp.resolve(fail ? "failing-python" : "fake-python");
+    Files.writeString(exe, "#!/bin/sh\n"
+        + "echo \"$*\" >> '" + log + "'\n"
+        + (fail ? "echo 'No module named torch' >&2; exit 3\n" : "")
+        + "while [ \"$1\" != --only ]; do shift; done\n"
+        + "echo '{\"name\": \"'$2'\", \"samples_per_sec\": 1000.0, \"ms_step\": 100.0, \"ms_forward\": 30.0, "
+        + "\"ms_backward\": 50.0, \"ms_optimizer\": 20.0, \"optimizer_share\": 0.2}'\n");
+    assertTrue(exe.toFile().setExecutable(true));
+    return exe;
+  }
+
+  @org.junit.jupiter.api.Test
+  void benchRunsPytorchPerConfigurationJustBeforeOurs() throws Exception {
+    Path log = tmp.resolve("python-calls.log");
+    Path script = Files.writeString(tmp.resolve("bench.py"), "# not run: the fake python ignores it");
+    Path json = tmp.resolve("bench.json");
+    StringWriter out = new StringWriter();
+    int code = Main.run(new String[] {"bench", "--only", "mlp-bop,mlp-adam", "--steps", "1", "--repeats", "1",
+        "--epoch-images", "100", "--threads", "1", "--pytorch", "--python", fakePython(log, false).toString(),
+        "--pytorch-script", script.toString(), "--json", json.toString()},
+        new PrintWriter(out, true), new PrintWriter(new StringWriter(), true));
+    assertEquals(0, code, out.toString());
+    java.util.List<String> calls = Files.readAllLines(log);
+    assertEquals(2, calls.size(), calls.toString());
+    assertTrue(calls.get(0).startsWith(script + " --threads 1 --steps 1 --repeats 1 --only mlp-bop"), calls.get(0));
+    assertTrue(calls.get(1).endsWith("--only mlp-adam"), calls.get(1));
+    String text = out.toString();
+    int torchBop = text.indexOf("pytorch mlp-bop");
+    int oursBop = text.indexOf("\nmlp-bop ");
+    int torchAdam = text.indexOf("pytorch mlp-adam");
+    assertTrue(torchBop >= 0 && torchBop < oursBop && oursBop < torchAdam, text);
+    var report = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile());
+    assertEquals(2, report.get("pytorch").size());
+    assertEquals("mlp-adam", report.get("pytorch").get(1).get("name").asText());
+    // the ratio line: ours over the fake's 1000 img/s
+    double ours = report.get("bopsweep").get(0).get("samples_per_sec").asDouble();
+    assertTrue(text.contains(String.format("%7.2fx", ours / 1000.0)), text);
+  }
+
+  @org.junit.jupiter.api.Test
+  void benchStopsWithOneLineWhenPythonFails() throws Exception {
+    Path log = tmp.resolve("failing-calls.log");
+    Path script = Files.writeString(tmp.resolve("bench2.py"), "#");
+    Path json = tmp.resolve("never.json");
+    StringWriter err = new StringWriter();
+    int code = Main.run(new String[] {"bench", "--only", "mlp-bop", "--steps", "1", "--repeats", "1", "--epoch-images", "100",
+        "--threads", "1", "--pytorch", "--python", fakePython(log, true).toString(), "--pytorch-script", script.toString(),
+        "--json", json.toString()}, new PrintWriter(new StringWriter(), true), new PrintWriter(err, true));
+    assertEquals(Main.EXIT_BAD_INPUT, code, err.toString());
+    String[] lines = err.toString().strip().split("\n");
+    assertTrue(lines[lines.length - 1].contains("--python: ") && lines[lines.length - 1].contains("exited with code 3"),
+        err.toString());
+    assertTrue(Files.notExists(json), "no JSON for a bench that failed");
+  }
+
   @org.junit.jupiter.api.Test
   void trainWritesOneJsonLinePerEpochWithSnakeCaseKeys() throws Exception {
     io.bopsweep.trainer.data.DataCache.resolve(null).fetch(io.bopsweep.trainer.config.Choices.Dataset.MNIST, null);
