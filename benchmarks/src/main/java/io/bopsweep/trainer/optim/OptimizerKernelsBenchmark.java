@@ -95,8 +95,8 @@ public class OptimizerKernelsBenchmark {
 
   /**
    * The strict rule when the previous step left w = -sign(m) wherever |m| > tau, as Bop does: w
-   * is read only in vectors where a lane's m is below tau or turns. Here m keeps g's sign, so that
-   * is about 1 vector in 80 (lanes with |g| < tau).
+   * is read only in vectors where a lane's m turns or rises through tau. Here m stays at g, so no
+   * vector reads w: the floor of the update.
    */
   @Benchmark
   public long bopStrictSettled() {
