@@ -74,20 +74,26 @@ class CliTest {
     return exe;
   }
 
+  /** bench --pytorch with the stand-in Python, one quick step per configuration. */
+  private int benchWithFakePython(String only, Path log, boolean fail, Path json, StringWriter out, StringWriter err)
+      throws Exception {
+    Path script = Files.writeString(tmp.resolve("bench.py"), "# not run: the stand-in Python ignores it");
+    return Main.run(new String[] {"bench", "--only", only, "--steps", "1", "--repeats", "1", "--epoch-images", "100",
+        "--threads", "1", "--pytorch", "--python", fakePython(log, fail).toString(), "--pytorch-script", script.toString(),
+        "--json", json.toString()}, new PrintWriter(out, true), new PrintWriter(err, true));
+  }
+
   @org.junit.jupiter.api.Test
   void benchRunsPytorchPerConfigurationJustBeforeOurs() throws Exception {
     Path log = tmp.resolve("python-calls.log");
-    Path script = Files.writeString(tmp.resolve("bench.py"), "# not run: the fake python ignores it");
     Path json = tmp.resolve("bench.json");
     StringWriter out = new StringWriter();
-    int code = Main.run(new String[] {"bench", "--only", "mlp-bop,mlp-adam", "--steps", "1", "--repeats", "1",
-        "--epoch-images", "100", "--threads", "1", "--pytorch", "--python", fakePython(log, false).toString(),
-        "--pytorch-script", script.toString(), "--json", json.toString()},
-        new PrintWriter(out, true), new PrintWriter(new StringWriter(), true));
+    int code = benchWithFakePython("mlp-bop,mlp-adam", log, false, json, out, new StringWriter());
     assertEquals(0, code, out.toString());
     java.util.List<String> calls = Files.readAllLines(log);
     assertEquals(2, calls.size(), calls.toString());
-    assertTrue(calls.get(0).startsWith(script + " --threads 1 --steps 1 --repeats 1 --only mlp-bop"), calls.get(0));
+    assertTrue(calls.get(0).startsWith(tmp.resolve("bench.py") + " --threads 1 --steps 1 --repeats 1 --only mlp-bop"),
+        calls.get(0));
     assertTrue(calls.get(1).endsWith("--only mlp-adam"), calls.get(1));
     String text = out.toString();
     int torchBop = text.indexOf("pytorch mlp-bop");
@@ -104,13 +110,9 @@ class CliTest {
 
   @org.junit.jupiter.api.Test
   void benchStopsWithOneLineWhenPythonFails() throws Exception {
-    Path log = tmp.resolve("failing-calls.log");
-    Path script = Files.writeString(tmp.resolve("bench2.py"), "#");
     Path json = tmp.resolve("never.json");
     StringWriter err = new StringWriter();
-    int code = Main.run(new String[] {"bench", "--only", "mlp-bop", "--steps", "1", "--repeats", "1", "--epoch-images", "100",
-        "--threads", "1", "--pytorch", "--python", fakePython(log, true).toString(), "--pytorch-script", script.toString(),
-        "--json", json.toString()}, new PrintWriter(new StringWriter(), true), new PrintWriter(err, true));
+    int code = benchWithFakePython("mlp-bop", tmp.resolve("failing-calls.log"), true, json, new StringWriter(), err);
     assertEquals(Main.EXIT_BAD_INPUT, code, err.toString());
     String[] lines = err.toString().strip().split("\n");
     assertTrue(lines[lines.length - 1].contains("--python: ") && lines[lines.length - 1].contains("exited with code 3"),
