@@ -157,8 +157,7 @@ final class BenchCommand implements Callable<Integer> {
   /** Runs one configuration in PyTorch eager, in its own process. */
   private List<Map<String, Object>> runPytorch(int t, String config, PrintWriter out)
       throws IOException, InterruptedException {
-    Path script = pytorchScript;
-    List<String> cmd = new ArrayList<>(List.of(python, script.toString(), "--threads", String.valueOf(t),
+    List<String> cmd = new ArrayList<>(List.of(python, pytorchScript.toString(), "--threads", String.valueOf(t),
         "--steps", String.valueOf(steps), "--repeats", String.valueOf(repeats), "--only", config));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
     // let OpenBLAS pick its fastest kernels for this command only (see the performance issue)
@@ -182,7 +181,7 @@ final class BenchCommand implements Callable<Integer> {
       }
     }
     if (p.waitFor() != 0) {
-      throw new BadInputException("--python: " + python + " " + script + " --only " + config + " exited with code "
+      throw new BadInputException("--python: " + python + " " + pytorchScript + " --only " + config + " exited with code "
           + p.exitValue() + " (is torch installed? its error is above)");
     }
     return rows;

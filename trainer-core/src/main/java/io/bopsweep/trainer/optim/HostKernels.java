@@ -9,6 +9,9 @@ import java.nio.ByteBuffer;
  * so all of them give bitwise the same results.
  */
 interface HostKernels {
+  /** Arrays shorter than this take the plain loops (see {@link #bestFor}). */
+  int SMALL_ARRAY = 4096;
+
   /**
    * Bop for one kernel (see {@link BopUpdate}); returns the number of signs that changed.
    *
@@ -57,8 +60,6 @@ interface HostKernels {
   static HostKernels bestFor(long elements) {
     return elements < SMALL_ARRAY ? Holder.SCALAR : Holder.BEST;
   }
-
-  int SMALL_ARRAY = 4096;
 
   /**
    * The Vector API implementation, or null when the JVM was started without
