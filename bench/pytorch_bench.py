@@ -110,7 +110,7 @@ class Bop(torch.optim.Optimizer):
                 p.grad = None
 
 
-def run(name, model, shape, batch, optimizer, steps, warmup, repeats):
+def run(name, model, shape, batch, optimizer, steps, warmup, warmup_seconds, repeats):
     kernels = [m.weight for m in model.modules() if isinstance(m, QLayer)]
     others = [p for p in model.parameters() if p.requires_grad and all(p is not k for k in kernels)]
     if optimizer == "bop":
@@ -125,7 +125,10 @@ def run(name, model, shape, batch, optimizer, steps, warmup, repeats):
     for r in range(-1, repeats):
         f = b = o = 0.0
         n = warmup if r < 0 else steps
-        for _ in range(n):
+        warm_until = time.perf_counter() + warmup_seconds if r < 0 else 0.0
+        s = 0
+        while s < n or time.perf_counter() < warm_until:
+            s += 1
             x = torch.rand((batch,) + shape) * 2 - 1
             y = torch.randint(0, 10, (batch,))
             t0 = time.perf_counter()
@@ -156,7 +159,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--steps", type=int, default=10)
-    ap.add_argument("--warmup", type=int, default=3)
+    ap.add_argument("--warmup", type=int, default=3, help="untimed steps first, at least")
+    ap.add_argument("--warmup-seconds", type=float, default=3.0, help="and for at least this long")
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--only", default="")
     a = ap.parse_args()
@@ -172,7 +176,7 @@ def main():
         if a.only and name not in a.only.split(","):
             continue
         steps = a.steps if not name.startswith("vgg-1") else max(2, a.steps // 4)
-        print(json.dumps(run(name, build(), shape, batch, opt, steps, a.warmup, a.repeats)), flush=True)
+        print(json.dumps(run(name, build(), shape, batch, opt, steps, a.warmup, a.warmup_seconds, a.repeats)), flush=True)
 
 
 if __name__ == "__main__":

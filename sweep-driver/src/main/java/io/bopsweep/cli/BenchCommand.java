@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.bopsweep.trainer.bench.StepBenchmark;
 import io.bopsweep.trainer.config.TrialConfig;
+import io.bopsweep.trainer.optim.KernelThreads;
 import io.bopsweep.trainer.optim.TrialOptimizer;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -55,6 +56,10 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--steps", paramLabel = "N", defaultValue = "10", description = "timed steps per repeat (VGG 1.0: a quarter)")
   int steps;
 
+  @Option(names = "--warmup-seconds", paramLabel = "S", defaultValue = "3",
+      description = "untimed warm-up per configuration: at least 3 steps and this many seconds")
+  double warmupSeconds;
+
   @Option(names = "--repeats", paramLabel = "N", defaultValue = "3", description = "repeats; medians are reported")
   int repeats;
 
@@ -101,8 +106,8 @@ final class BenchCommand implements Callable<Integer> {
     List<StepBenchmark.Result> results = new ArrayList<>();
     List<Map<String, Object>> torch = new ArrayList<>();
     double peak = StepBenchmark.matmulPeak(t, 1024, 5);
-    out.printf("float32 matmul peak (1024^3, %d threads): %.1f GFLOP/s; optimizer kernels: %s%n", t, peak,
-        TrialOptimizer.hostKernels());
+    out.printf("float32 matmul peak (1024^3, %d threads): %.1f GFLOP/s; optimizer kernels: %s on %d thread(s)%n", t,
+        peak, TrialOptimizer.hostKernels(), KernelThreads.current());
     for (Map.Entry<String, Map<String, Object>> e : CONFIGS.entrySet()) {
       if (only != null && !only.contains(e.getKey())) {
         continue;
@@ -113,7 +118,8 @@ final class BenchCommand implements Callable<Integer> {
       }
       int n = e.getKey().equals("vgg-1.0") ? Math.max(2, steps / 4) : steps;
       Path trace = profile == null ? null : profile.resolve(e.getKey() + ".json");
-      StepBenchmark.Result r = StepBenchmark.run(e.getKey(), TrialConfig.of(e.getValue()), t, 3, n, repeats, epochImages,
+      StepBenchmark.Result r = StepBenchmark.run(e.getKey(), TrialConfig.of(e.getValue()), t, 3, warmupSeconds, n, repeats,
+          epochImages,
           trace);
       results.add(r);
       out.printf("%-9s %8.0f img/s  step %7.1f ms = fwd %6.1f + bwd %6.1f + opt %6.1f (opt %4.1f %%)  %6.1f GFLOP/s (%4.1f %% of peak)"
@@ -134,6 +140,7 @@ final class BenchCommand implements Callable<Integer> {
     report.put("threads", t);
     report.put("matmul_peak_gflops", peak);
     report.put("optimizer_kernels", TrialOptimizer.hostKernels());
+    report.put("optimizer_kernel_threads", KernelThreads.current());
     report.put("bopsweep", results);
     if (pytorch) {
       report.put("pytorch", torch);
@@ -154,15 +161,27 @@ final class BenchCommand implements Callable<Integer> {
     return 0;
   }
 
+  /**
+   * The PyTorch side's environment, from ours: OpenBLAS free to pick its fastest kernels (see the
+   * performance issue), and libgomp's default spin count unless the user set one (the launcher's
+   * short default is for our kernel threads, and it slows PyTorch a little).
+   */
+  static void pytorchEnvironment(Map<String, String> env) {
+    env.remove("OPENBLAS_CORETYPE");
+    env.remove("OPENBLAS_L2_SIZE");
+    if (env.remove("BOPSWEEP_DEFAULT_GOMP_SPINCOUNT") != null) {
+      env.remove("GOMP_SPINCOUNT");
+    }
+  }
+
   /** Runs one configuration in PyTorch eager, in its own process. */
   private List<Map<String, Object>> runPytorch(int t, String config, PrintWriter out)
       throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(List.of(python, pytorchScript.toString(), "--threads", String.valueOf(t),
-        "--steps", String.valueOf(steps), "--repeats", String.valueOf(repeats), "--only", config));
+        "--steps", String.valueOf(steps), "--repeats", String.valueOf(repeats), "--warmup-seconds",
+        String.valueOf(warmupSeconds), "--only", config));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
-    // let OpenBLAS pick its fastest kernels for this command only (see the performance issue)
-    pb.environment().remove("OPENBLAS_CORETYPE");
-    pb.environment().remove("OPENBLAS_L2_SIZE");
+    pytorchEnvironment(pb.environment());
     Process p = pb.start();
     List<Map<String, Object>> rows = new ArrayList<>();
     try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {

@@ -12,6 +12,7 @@ import io.bopsweep.sweep.Trial;
 import io.bopsweep.sweep.TrialTask;
 import io.bopsweep.sweep.Warmup;
 import io.bopsweep.sweep.WarmupPlugin;
+import io.bopsweep.trainer.optim.KernelThreads;
 import io.bopsweep.trainer.config.Choices.Dataset;
 import io.bopsweep.trainer.data.DataCache;
 import java.io.PrintWriter;
@@ -128,6 +129,9 @@ final class SweepCommand implements Callable<Integer> {
     SparkSession.Builder builder = Spark.builder("bopsweep " + sweep.name(), master, "local[" + Math.max(threads, cores) + ",4]")
         .config("spark.plugins", (plugins.isBlank() ? "" : plugins + ",") + WarmupPlugin.class.getName())
         .config(WarmupPlugin.DATASETS, String.join(",", datasets.stream().map(Dataset::id).toList()))
+        // executors spin libtorch's OpenMP workers as briefly as this JVM does (see KernelThreads)
+        .config("spark.executorEnv.GOMP_SPINCOUNT", conf.get("spark.executorEnv.GOMP_SPINCOUNT",
+            System.getenv().getOrDefault("GOMP_SPINCOUNT", KernelThreads.SHORT_SPIN_DEFAULT)))
         .config("spark.speculation", "false")
         .config("spark.task.cpus", String.valueOf(threads))
         .config("spark.task.maxFailures", conf.get("spark.task.maxFailures", "4"));

@@ -7,6 +7,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -47,7 +49,7 @@ class CliTest {
     Path dir = tmp.resolve("profiles");
     StringWriter out = new StringWriter();
     int code = Main.run(new String[] {"bench", "--only", "mlp-bop", "--steps", "1", "--repeats", "1", "--epoch-images", "100",
-        "--threads", "1", "--profile", dir.toString()}, new PrintWriter(out, true), new PrintWriter(new StringWriter(), true));
+        "--threads", "1", "--warmup-seconds", "0", "--profile", dir.toString()}, new PrintWriter(out, true), new PrintWriter(new StringWriter(), true));
     assertEquals(0, code, out.toString());
     Path trace = dir.resolve("mlp-bop.json");
     assertTrue(Files.size(trace) > 0, "trace written");
@@ -79,7 +81,7 @@ class CliTest {
       throws Exception {
     Path script = Files.writeString(tmp.resolve("bench.py"), "# not run: the stand-in Python ignores it");
     return Main.run(new String[] {"bench", "--only", only, "--steps", "1", "--repeats", "1", "--epoch-images", "100",
-        "--threads", "1", "--pytorch", "--python", fakePython(log, fail).toString(), "--pytorch-script", script.toString(),
+        "--threads", "1", "--warmup-seconds", "0.5", "--pytorch", "--python", fakePython(log, fail).toString(), "--pytorch-script", script.toString(),
         "--json", json.toString()}, new PrintWriter(out, true), new PrintWriter(err, true));
   }
 
@@ -92,7 +94,7 @@ class CliTest {
     assertEquals(0, code, out.toString());
     java.util.List<String> calls = Files.readAllLines(log);
     assertEquals(2, calls.size(), calls.toString());
-    assertTrue(calls.get(0).startsWith(tmp.resolve("bench.py") + " --threads 1 --steps 1 --repeats 1 --only mlp-bop"),
+    assertTrue(calls.get(0).startsWith(tmp.resolve("bench.py") + " --threads 1 --steps 1 --repeats 1 --warmup-seconds 0.5 --only mlp-bop"),
         calls.get(0));
     assertTrue(calls.get(1).endsWith("--only mlp-adam"), calls.get(1));
     String text = out.toString();
@@ -106,6 +108,17 @@ class CliTest {
     // the ratio line: ours over the fake's 1000 img/s
     double ours = report.get("bopsweep").get(0).get("samples_per_sec").asDouble();
     assertTrue(text.contains(String.format("%7.2fx", ours / 1000.0)), text);
+  }
+
+  @org.junit.jupiter.api.Test
+  void pytorchRunsWithLibgompsDefaultSpinUnlessTheUserSetOne() {
+    Map<String, String> launcherDefault = new HashMap<>(Map.of("GOMP_SPINCOUNT", "10000",
+        "BOPSWEEP_DEFAULT_GOMP_SPINCOUNT", "1", "OPENBLAS_CORETYPE", "Haswell", "OPENBLAS_L2_SIZE", "1048576", "PATH", "/bin"));
+    BenchCommand.pytorchEnvironment(launcherDefault);
+    assertEquals(Map.of("PATH", "/bin"), launcherDefault);
+    Map<String, String> userSet = new HashMap<>(Map.of("GOMP_SPINCOUNT", "50000", "PATH", "/bin"));
+    BenchCommand.pytorchEnvironment(userSet);
+    assertEquals(Map.of("GOMP_SPINCOUNT", "50000", "PATH", "/bin"), userSet);
   }
 
   @org.junit.jupiter.api.Test

@@ -37,11 +37,15 @@ public final class StepBenchmark {
   private StepBenchmark() {}
 
   /**
+   * @param warmup untimed steps first, at least
+   * @param warmupSeconds and for at least this long: the JIT recompiles the optimizer kernels a few
+   *     times in the first second of steps (each time a branch is first taken), running their
+   *     Vector API code uncompiled in between
    * @param profile if not null, runs {@code steps} more steps (not timed) under libtorch's profiler
    *     and writes its Chrome trace (chrome://tracing, Perfetto) to this file
    */
-  public static Result run(String name, TrialConfig cfg, int threads, int warmup, int steps, int repeats,
-      int epochImages, Path profile) {
+  public static Result run(String name, TrialConfig cfg, int threads, int warmup, double warmupSeconds, int steps,
+      int repeats, int epochImages, Path profile) {
     TorchRuntime.enter(threads);
     int batch = cfg.batchSize();
     int c = cfg.dataset().channels();
@@ -62,11 +66,12 @@ public final class StepBenchmark {
       for (int r = -1; r < repeats + profiled; r++) {
         long[] nanos = new long[3];
         int n = r < 0 ? warmup : steps;
+        long warmUntil = r < 0 ? System.nanoTime() + (long) (warmupSeconds * 1e9) : Long.MIN_VALUE;
         boolean profiling = r == repeats;
         if (profiling) {
           JniUtils.startProfile(false, true, false);
         }
-        for (int s = 0; s < n; s++) {
+        for (int s = 0; s < n || System.nanoTime() < warmUntil; s++) {
           for (int i = 0; i < pixels.length; i++) {
             pixels[i] = rnd.nextFloat() * 2 - 1;
           }

@@ -66,7 +66,7 @@ public final class AdamUpdate {
       ByteBuffer mb = HostBuffers.bytes(m);
       ByteBuffer vb = HostBuffers.bytes(v);
       ByteBuffer bb = binary == null ? null : HostBuffers.bytes(binary);
-      long flips = HostBuffers.overChunks(wb.capacity() / Float.BYTES,
+      long flips = HostBuffers.overChunksShared(wb.capacity() / Float.BYTES,
           (from, to) -> kernels.adam(wb, gb, mb, vb, bb, from, to, lrT, clip));
       return binary == null ? null : binary.getManager().create(flips);
     }

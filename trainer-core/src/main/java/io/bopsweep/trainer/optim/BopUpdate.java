@@ -120,7 +120,7 @@ public final class BopUpdate {
     boolean copyGrad = start == MomentumStart.FIRST_GRAD && !started;
     boolean strict = rule == FlipRule.STRICT;
     started = true;
-    return HostBuffers.overChunks(w.capacity() / Float.BYTES,
+    return HostBuffers.overChunksShared(w.capacity() / Float.BYTES,
         (from, to) -> kernels.bop(w, m, g, from, to, decay, rate, t, copyGrad, strict, settled));
   }
 }

@@ -11,10 +11,10 @@ import java.nio.ByteOrder;
  * Zero-copy views of CPU tensors as Java buffers, for optimizer steps that do in one pass over
  * memory what takes a dozen tensor operations (and their temporaries) otherwise.
  *
- * <p>The updates run on the trial's own thread. Spread over a shared pool they were slower with
- * two libtorch threads: libtorch's OpenMP worker keeps spinning for a few milliseconds after the
- * backward pass, on the core such a pool would use; and under Spark the pool's other threads
- * belong to other trials.
+ * <p>The updates run on the trial's own thread, and on helpers only for the cores the trial owns
+ * and only when libtorch's OpenMP workers leave them soon after the backward pass (see {@link
+ * KernelThreads}). A shared pool was slower: a worker spinning on the core it used competed with
+ * it, and under Spark the pool's other threads belong to other trials.
  */
 final class HostBuffers {
   private HostBuffers() {}
@@ -46,6 +46,15 @@ final class HostBuffers {
   /** A kernel over the element range [from, to) that returns a count. */
   interface RangeOp {
     long apply(int from, int to);
+  }
+
+  /**
+   * {@link #overChunks} with the calling thread's {@link KernelThreads}: for the optimizer's
+   * updates, which run after the backward pass (the activation kernels run between libtorch's
+   * operators, while its workers still spin, and stay on the calling thread).
+   */
+  static long overChunksShared(int n, RangeOp op) {
+    return KernelThreads.overChunks(n, KernelThreads.current(), op);
   }
 
   /** Runs op over [0, n) in chunks, one after another, and sums the counts. */

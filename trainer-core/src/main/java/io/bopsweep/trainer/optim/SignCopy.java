@@ -13,7 +13,7 @@ final class SignCopy {
     if (kernels != null && HostBuffers.usable(latent) && HostBuffers.usable(binary)) {
       ByteBuffer l = HostBuffers.bytes(latent);
       ByteBuffer b = HostBuffers.bytes(binary);
-      long flips = HostBuffers.overChunks(l.capacity() / Float.BYTES, (from, to) -> kernels.copySigns(l, b, from, to));
+      long flips = HostBuffers.overChunksShared(l.capacity() / Float.BYTES, (from, to) -> kernels.copySigns(l, b, from, to));
       return binary.getManager().create(flips);
     }
     return tensors(latent, binary);

@@ -3,6 +3,7 @@ package io.bopsweep.trainer.train;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
+import io.bopsweep.trainer.optim.KernelThreads;
 
 /**
  * libtorch as one trial thread needs it. Grad mode is per thread in libtorch and on by default in
@@ -16,11 +17,14 @@ public final class TorchRuntime {
 
   /**
    * Loads the engine (offline), sets this thread's intra-op thread count ({@code threads}, or all
-   * cores for 0) and turns grad mode off here.
+   * cores for 0) and its optimizer kernels' threads ({@link KernelThreads#enter}), and turns grad
+   * mode off here.
    */
   public static Engine enter(int threads) {
     Engine engine = load();
-    JniUtils.setNumThreads(threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
+    int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+    JniUtils.setNumThreads(n);
+    KernelThreads.enter(n);
     JniUtils.setGradMode(false);
     return engine;
   }

@@ -8,18 +8,26 @@ import io.bopsweep.trainer.TorchTest;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Adam (Keras form) and the sign copy of the latent-weight optimizers on every path against a
  * plain-Java reference: the host kernels bitwise, the tensor path within rounding.
  */
 class AdamUpdateTest extends TorchTest {
-  @ParameterizedTest(name = "clip={0}")
-  @ValueSource(booleans = {false, true})
-  void everyPathMatchesThePlainJavaReference(boolean clip) {
+  @ParameterizedTest(name = "clip={0} n={1} kernel threads={2}")
+  @CsvSource({"false, 70003, 1", "true, 70003, 1", "false, 590000, 3", "true, 590000, 3"})
+  void everyPathMatchesThePlainJavaReference(boolean clip, int n, int threads) {
+    KernelThreads.set(threads);
+    try {
+      compareWithReference(clip, n);
+    } finally {
+      KernelThreads.set(1);
+    }
+  }
+
+  private static void compareWithReference(boolean clip, int n) {
     Random rnd = new Random(clip ? 1 : 2);
-    int n = 70_003;
     float[] w0 = new float[n];
     for (int i = 0; i < n; i++) {
       w0[i] = (float) (rnd.nextGaussian() * 0.8);
@@ -75,12 +83,13 @@ class AdamUpdateTest extends TorchTest {
     }
   }
 
-  @Test
-  void signCopyOfEdgeValues() {
+  @ParameterizedTest(name = "repeated {0} times, kernel threads={1}")
+  @CsvSource({"7, 1", "70000, 3"})
+  void signCopyOfEdgeValues(int times, int threads) {
     float nan = Float.NaN;
     float[] latent = {0f, -0f, 1e-30f, -1e-30f, nan, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0.5f, -0.5f};
     // repeated so that the values fall both in full vectors and in the tail of every lane width
-    float[] l = BopUpdateTest.repeat(latent, 7);
+    float[] l = BopUpdateTest.repeat(latent, times);
     float[] b0 = new float[l.length];
     for (int i = 0; i < b0.length; i++) {
       b0[i] = i % 3 == 0 ? 1f : -1f;
@@ -90,12 +99,17 @@ class AdamUpdateTest extends TorchTest {
     for (int i = 0; i < l.length; i++) {
       expectedChanges += expected[i] != b0[i] ? 1 : 0;
     }
-    for (HostKernels kernels : Paths.all()) {
-      NDArray binary = manager.create(b0);
-      try (NDArray lat = manager.create(l); NDArray changes = SignCopy.copy(lat, binary, kernels)) {
-        assertArrayEquals(expected, binary.toFloatArray(), 0f, Paths.name(kernels));
-        assertEquals(expectedChanges, changes.getLong(), Paths.name(kernels));
+    KernelThreads.set(threads);
+    try {
+      for (HostKernels kernels : Paths.all()) {
+        NDArray binary = manager.create(b0);
+        try (NDArray lat = manager.create(l); NDArray changes = SignCopy.copy(lat, binary, kernels)) {
+          assertArrayEquals(expected, binary.toFloatArray(), 0f, Paths.name(kernels));
+          assertEquals(expectedChanges, changes.getLong(), Paths.name(kernels));
+        }
       }
+    } finally {
+      KernelThreads.set(1);
     }
   }
 

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDArray;
 import io.bopsweep.trainer.config.Choices.FlipRule;
 import io.bopsweep.trainer.config.Choices.MomentumStart;
 import io.bopsweep.trainer.TorchTest;
+import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -72,8 +73,24 @@ class BopUpdateTest extends TorchTest {
   @ParameterizedTest(name = "{0} {1}")
   @MethodSource("rulesAndStarts")
   void matchesReferenceWhenMostWeightsAreSettled(FlipRule rule, MomentumStart start) {
+    settledCase(rule, start, 70_001, Paths.all());
+  }
+
+  /** The same over more chunks than a call keeps on one thread, on three kernel threads. */
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("rulesAndStarts")
+  void matchesReferenceOnSeveralKernelThreads(FlipRule rule, MomentumStart start) {
+    KernelThreads.set(3);
+    try {
+      settledCase(rule, start, KernelThreads.MIN_CHUNKS * HostBuffers.CHUNK + 1001,
+          List.of(HostKernels.vector(), HostKernels.scalar()));
+    } finally {
+      KernelThreads.set(1);
+    }
+  }
+
+  private static void settledCase(FlipRule rule, MomentumStart start, int n, List<HostKernels> paths) {
     Random rnd = new Random(rule.ordinal() * 2 + start.ordinal());
-    int n = 70_001;
     double[] taus = {1e-4, 1e-4, 1e-4, 1e-3, 1e-5, 1e-5, 0.0, 0.0, 3e-4, 1e-6, 2e-3, 1e-4};
     float[] w = new float[n];
     float[] base = new float[n];
@@ -92,7 +109,8 @@ class BopUpdateTest extends TorchTest {
     }
     grads[5][123] = Float.NaN;
     grads[7][40_000] = Float.POSITIVE_INFINITY;
-    for (HostKernels kernels : Paths.all()) {
+    grads[9][n - 3] = Float.NaN;
+    for (HostKernels kernels : paths) {
       compare(rule, start, 0.3, taus, w, grads, kernels);
     }
   }
