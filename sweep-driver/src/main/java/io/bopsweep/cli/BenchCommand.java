@@ -79,7 +79,9 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--python", paramLabel = "EXE", defaultValue = "/usr/bin/python3", description = "Python with torch (default: /usr/bin/python3)")
   String python;
 
-  @Option(names = "--pytorch-script", paramLabel = "FILE", defaultValue = "bench/pytorch_bench.py",
+  private static final String DEFAULT_SCRIPT = "bench/pytorch_bench.py";
+
+  @Option(names = "--pytorch-script", paramLabel = "FILE", defaultValue = DEFAULT_SCRIPT,
       description = "the PyTorch side (default: bench/pytorch_bench.py, from the repository root)")
   Path pytorchScript;
 
@@ -100,8 +102,18 @@ final class BenchCommand implements Callable<Integer> {
       }
       Files.createDirectories(profile);
     }
+    if (steps < 1) {
+      throw new BadInputException("--steps: must be >= 1");
+    }
+    if (repeats < 1) {
+      throw new BadInputException("--repeats: must be >= 1");
+    }
+    if (!(warmupSeconds >= 0) || Double.isInfinite(warmupSeconds)) {
+      throw new BadInputException("--warmup-seconds: must be a number >= 0");
+    }
     if (pytorch && !Files.isRegularFile(pytorchScript)) {
-      throw new BadInputException("--pytorch-script: " + pytorchScript + " not found (run bench from the repository root)");
+      throw new BadInputException("--pytorch-script: " + pytorchScript + " not found"
+          + (pytorchScript.toString().equals(DEFAULT_SCRIPT) ? " (run bench from the repository root)" : ""));
     }
     List<StepBenchmark.Result> results = new ArrayList<>();
     List<Map<String, Object>> torch = new ArrayList<>();

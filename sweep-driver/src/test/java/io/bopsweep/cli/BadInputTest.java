@@ -138,7 +138,12 @@ class BadInputTest {
         Arguments.of("sql -f DIR/nope.sql --results DIR/old-store", "nope.sql: no such file"),
         Arguments.of("sql SELECT_1 --format xml", "--format: use table, csv or json"),
         Arguments.of("bench --only mlp-bop --profile DIR/query.sql", "query.sql is a file, not a directory"),
-        Arguments.of("bench --pytorch --pytorch-script DIR/nope.py", "nope.py not found (run bench from the repository root)"),
+        Arguments.of("bench --pytorch --pytorch-script DIR/nope.py", "nope.py not found"),
+        Arguments.of("bench --pytorch --only mlp-bop", "bench/pytorch_bench.py not found (run bench from the repository root)"),
+        Arguments.of("bench --steps 0", "--steps: must be >= 1"),
+        Arguments.of("bench --repeats -1", "--repeats: must be >= 1"),
+        Arguments.of("bench --warmup-seconds -2", "--warmup-seconds: must be a number >= 0"),
+        Arguments.of("bench --warmup-seconds NaN", "--warmup-seconds: must be a number >= 0"),
         Arguments.of("sweep DIR/ok.yaml --results DIR/r --threads-per-trial 0", "--threads-per-trial: must be >= 1"));
   }
 

@@ -1,5 +1,6 @@
 package io.bopsweep.trainer.optim;
 
+import io.bopsweep.trainer.config.ConfigException;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -62,7 +63,11 @@ public final class KernelThreads {
   /** The rule of {@link #enter}, on explicit inputs. */
   static int resolve(int torchThreads, String override, String spinCount, String waitPolicy) {
     if (override != null && !override.isBlank()) {
-      return Math.max(1, Integer.parseInt(override.trim()));
+      try {
+        return Math.max(1, Integer.parseInt(override.trim()));
+      } catch (NumberFormatException e) {
+        throw new ConfigException("-Dbopsweep.kernelThreads", "not a whole number: '" + override + "'");
+      }
     }
     return Math.max(1, libgompYieldsSoon(spinCount, waitPolicy) ? torchThreads : 1);
   }

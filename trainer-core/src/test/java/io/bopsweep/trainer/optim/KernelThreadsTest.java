@@ -40,6 +40,9 @@ class KernelThreadsTest {
     assertEquals(3, KernelThreads.resolve(1, "3", null, null));
     assertEquals(1, KernelThreads.resolve(4, "0", "10000", null));
     assertEquals(1, KernelThreads.resolve(0, null, "10000", null));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> KernelThreads.resolve(2, "two", null, null));
+    assertEquals("-Dbopsweep.kernelThreads: not a whole number: 'two'", e.getMessage());
   }
 
   @ParameterizedTest(name = "n={0} threads={1}")
