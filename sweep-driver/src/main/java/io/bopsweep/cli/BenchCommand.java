@@ -130,9 +130,8 @@ final class BenchCommand implements Callable<Integer> {
       }
       int n = e.getKey().equals("vgg-1.0") ? Math.max(2, steps / 4) : steps;
       Path trace = profile == null ? null : profile.resolve(e.getKey() + ".json");
-      StepBenchmark.Result r = StepBenchmark.run(e.getKey(), TrialConfig.of(e.getValue()), t, 3, warmupSeconds, n, repeats,
-          epochImages,
-          trace);
+      StepBenchmark.Result r = StepBenchmark.run(e.getKey(), TrialConfig.of(e.getValue()), t, 3, warmupSeconds, n,
+          repeats, epochImages, trace);
       results.add(r);
       out.printf("%-9s %8.0f img/s  step %7.1f ms = fwd %6.1f + bwd %6.1f + opt %6.1f (opt %4.1f %%)  %6.1f GFLOP/s (%4.1f %% of peak)"
               + "  peak RSS %6.0f MiB  epoch of %d: %.1f s (%.0f img/s)%n",
