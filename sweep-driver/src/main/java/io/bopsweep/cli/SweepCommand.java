@@ -111,14 +111,16 @@ final class SweepCommand implements Callable<Integer> {
     ResultStore earlyStore = ResultStore.openOrCreate(resultsUri, early);
     DriverLock lock = DriverLock.acquire(earlyStore, sweep.name());
     try {
-      return run(out, sweep, trials, datasets, conf, resultsUri, threads, dir, sources);
+      return run(out, sweep, trials, datasets, conf, resultsUri, threads, dir, sources, lock);
+    } catch (RuntimeException e) {
+      throw lock.lost() != null ? new SweepRunner.SweepFailedException(lock.lost()) : e;
     } finally {
       lock.close();
     }
   }
 
   private int run(PrintWriter out, SweepSpec sweep, List<Trial> trials, Set<Dataset> datasets, SparkConf conf,
-      String resultsUri, int threads, String dir, Map<String, String> sources) {
+      String resultsUri, int threads, String dir, Map<String, String> sources, DriverLock lock) {
 
     int cores = Runtime.getRuntime().availableProcessors();
     if ((master != null ? master : conf.get("spark.master", "local")).startsWith("local")) {
@@ -139,6 +141,7 @@ final class SweepCommand implements Callable<Integer> {
       builder.config(WarmupPlugin.DATA_DIR, dir);
     }
     SparkSession spark = builder.getOrCreate();
+    lock.onLost(() -> spark.sparkContext().cancelAllJobs());
     try {
       ResultStore store = ResultStore.openOrCreate(resultsUri, spark.sparkContext().hadoopConfiguration());
       Path log = logFile;
@@ -146,10 +149,14 @@ final class SweepCommand implements Callable<Integer> {
         log = Path.of(resultsUri, "_logs", sweep.name() + ".log");
       }
       Progress progress = new Progress(store, out, log, (long) (progressInterval * 1000));
-      TrialTask.ExecutionSettings settings = new TrialTask.ExecutionSettings(threads, dir, sources, CodeVersion.get());
+      TrialTask.ExecutionSettings settings = new TrialTask.ExecutionSettings(threads, dir, sources, CodeVersion.get(),
+          lock.fence());
       SweepRunner.Report report = SweepRunner.run(spark, sweep, trials, store, settings, out, progress);
       if (log != null && Files.exists(log)) {
         out.println("progress log: " + log);
+      }
+      if (lock.lost() != null) {
+        throw new SweepRunner.SweepFailedException(lock.lost());
       }
       return report.anyFailed() ? Main.EXIT_FAILED : 0;
     } finally {

@@ -47,8 +47,8 @@ public record TrialTask(
 
   /** How executors run trials (not part of any trial's identity). */
   public record ExecutionSettings(
-      int threadsPerTrial, String dataDir, Map<String, String> dataSources, String codeVersion)
-      implements Serializable {}
+      int threadsPerTrial, String dataDir, Map<String, String> dataSources, String codeVersion,
+      DriverLock.Fence fence) implements Serializable {}
 
   /** What the driver learns from a finished task. */
   public record Summary(String trialId, TrialStatus status, String error, int epochs, Double finalTestAcc,
@@ -69,6 +69,7 @@ public record TrialTask(
     attemptInfo.put("started_at", started.toString());
     attemptInfo.put("spark_stage", ctx == null ? -1 : ctx.stageId());
     attemptInfo.put("spark_attempt", ctx == null ? 0 : ctx.attemptNumber());
+    settings.fence().check(store);
     int attempt = store.recordAttempt(trialId, attemptInfo);
 
     DataCache.Loaded data = loadData(cfg.dataset(), conf);
@@ -98,6 +99,7 @@ public record TrialTask(
     TrialResult result = new TrialResult(trialId, sweep, cfg.toMap(), swept, outcome.status(), outcome.error(),
         attempt, outcome.startEpoch(), settings.codeVersion(), host, device, started, Instant.now(),
         outcome.dataVariant(), outcome.epochs());
+    settings.fence().check(store);
     store.commit(result);
     store.clearRunState(trialId);
     Double finalAcc = outcome.epochs().isEmpty() ? null : outcome.epochs().get(outcome.epochs().size() - 1).testAcc();

@@ -10,9 +10,14 @@ import org.apache.hadoop.util.Progressable;
 
 /**
  * A local file system (scheme fulldisk://) whose disk is full for results: every file written
- * under _staging fails with "No space left on device"; checkpoints and markers still work.
+ * under _staging fails with "No space left on device"; checkpoints and markers still work. While
+ * {@link #everything} is set, every file created fails the way the local Hadoop file system fails
+ * on a full disk: with an {@code FSError}, which is not an IOException.
  */
 public class FullDiskFileSystem extends RawLocalFileSystem {
+  static volatile boolean everything;
+  static final java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+
   @Override
   public URI getUri() {
     return URI.create("fulldisk:///");
@@ -31,6 +36,10 @@ public class FullDiskFileSystem extends RawLocalFileSystem {
   }
 
   private static void full(Path f) throws IOException {
+    if (everything) {
+      refused.incrementAndGet();
+      throw org.apache.hadoop.fs.DiskFullErrors.noSpace();
+    }
     if (f.toString().contains("_staging")) {
       throw new IOException("No space left on device");
     }
