@@ -73,7 +73,14 @@ public record TrialTask(
     int attempt = store.recordAttempt(trialId, attemptInfo);
 
     DataCache.Loaded data = loadData(cfg.dataset(), conf);
-    Splits splits = Splits.forTrial(cfg, data.variant(), data.train(), data.test());
+    Splits splits;
+    try {
+      splits = Splits.forTrial(cfg, data.variant(), data.train(), data.test());
+    } catch (IllegalArgumentException e) {
+      // the trial's own split does not fit its data: its FAILED row, not a failed Spark task
+      return finish(store, cfg, attempt, host, device, started, new TrialOutcome(TrialStatus.FAILED,
+          java.util.List.of(), data.variant(), 0, e.getClass().getSimpleName() + ": " + ResultStore.oneLine(e), 0));
+    }
     RunStateWriter runState = new RunStateWriter(store, trialId, cfg.epochs());
     TrainingListener listener = new TrainingListener() {
       @Override
@@ -96,6 +103,11 @@ public record TrialTask(
     } finally {
       runState.drain();
     }
+    return finish(store, cfg, attempt, host, device, started, outcome);
+  }
+
+  private Summary finish(ResultStore store, TrialConfig cfg, int attempt, String host, String device, Instant started,
+      TrialOutcome outcome) throws IOException {
     TrialResult result = new TrialResult(trialId, sweep, cfg.toMap(), swept, outcome.status(), outcome.error(),
         attempt, outcome.startEpoch(), settings.codeVersion(), host, device, started, Instant.now(),
         outcome.dataVariant(), outcome.epochs());
