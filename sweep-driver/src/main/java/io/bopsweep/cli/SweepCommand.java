@@ -67,10 +67,20 @@ final class SweepCommand implements Callable<Integer> {
   @Option(names = "--log-file", paramLabel = "FILE", description = "also append progress lines here (default: <results>/_logs/<sweep>.log for local results)")
   Path logFile;
 
+  @Option(names = "--max-trials", paramLabel = "N", defaultValue = "10000",
+      description = "refuse a spec of more than N trials (default: 10000)")
+  long maxTrials;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    SweepSpec sweep = SpecParser.parse(specFile);
+    if (maxTrials < 1) {
+      throw new BadInputException("--max-trials: must be >= 1, got " + maxTrials);
+    }
+    if (!(progressInterval > 0) || Double.isInfinite(progressInterval)) {
+      throw new BadInputException("--progress-interval: must be a positive number of seconds, got " + progressInterval);
+    }
+    SweepSpec sweep = SpecParser.parse(specFile, maxTrials);
     List<Trial> trials = Grid.expand(sweep);
     try {
       CostEstimate.checkModels(trials);
@@ -78,6 +88,9 @@ final class SweepCommand implements Callable<Integer> {
       throw new BadInputException(specFile.getFileName() + ": " + e.getMessage());
     }
     SparkConf conf = new SparkConf();
+    boolean local = (master != null ? master : conf.get("spark.master", "local")).startsWith("local");
+    io.bopsweep.sweep.TrialChecks.check(trials, sweep.source(),
+        local ? Runtime.getRuntime().maxMemory() : conf.getSizeAsBytes("spark.executor.memory", "1g"));
     String resultsUri = results != null ? results : conf.get("spark.bopsweep.results", "results");
     int threads = threadsPerTrial != null ? threadsPerTrial : conf.getInt("spark.bopsweep.threadsPerTrial", 1);
     if (threads < 1) {
