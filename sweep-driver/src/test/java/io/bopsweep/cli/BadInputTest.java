@@ -87,6 +87,8 @@ class BadInputTest {
     Files.createDirectories(dir.resolve("empty-dir"));
     Files.createDirectories(dir.resolve("cache"));
     Files.writeString(dir.resolve("query.sql"), "SELEC nonsense");
+    Files.writeString(dir.resolve("write.sql"), "INSERT OVERWRITE DIRECTORY '" + dir.resolve("old-store/epochs")
+        + "' USING parquet SELECT * FROM epochs;\n");
   }
 
   static void spec(String name, String text) throws IOException {
@@ -177,6 +179,7 @@ class BadInputTest {
         Arguments.of("train --width -5", "width: must be > 0"),
         Arguments.of("sql -f DIR/nope.sql --results DIR/old-store", "nope.sql: no such file"),
         Arguments.of("sql SELECT_1 --format xml", "--format: use table, csv or json"),
+        Arguments.of("sql -f DIR/write.sql --results DIR/old-store", "sql: only queries run without --allow-writes; this statement is InsertIntoDir"),
         Arguments.of("bench --only mlp-bop --profile DIR/query.sql", "query.sql is a file, not a directory"),
         Arguments.of("bench --pytorch --pytorch-script DIR/nope.py", "nope.py not found"),
         Arguments.of("bench --pytorch --only mlp-bop", "bench/pytorch_bench.py not found (run bench from the repository root)"),
