@@ -124,6 +124,7 @@ final class SweepCommand implements Callable<Integer> {
     ResultStore earlyStore = ResultStore.openOrCreate(resultsUri, early);
     DriverLock lock = DriverLock.acquire(earlyStore, sweep.name());
     try {
+      io.bopsweep.sweep.StoreLeftovers.remove(earlyStore, lock);
       return run(out, sweep, trials, datasets, conf, resultsUri, threads, dir, sources, lock);
     } catch (RuntimeException e) {
       throw lock.lost() != null ? new SweepRunner.SweepFailedException(lock.lost()) : e;

@@ -12,7 +12,8 @@ import org.apache.hadoop.util.Progressable;
  * A local file system (scheme fulldisk://) whose disk is full for results: every file written
  * under _staging fails with "No space left on device"; checkpoints and markers still work. While
  * {@link #everything} is set, every file created fails the way the local Hadoop file system fails
- * on a full disk: with an {@code FSError}, which is not an IOException.
+ * on a full disk: the file is created empty, then its first write throws an {@code FSError}, which
+ * is not an IOException.
  */
 public class FullDiskFileSystem extends RawLocalFileSystem {
   static volatile boolean everything;
@@ -28,18 +29,23 @@ public class FullDiskFileSystem extends RawLocalFileSystem {
     return "fulldisk";
   }
 
+  private static Error noSpace() {
+    refused.incrementAndGet();
+    return org.apache.hadoop.fs.DiskFullErrors.noSpace();
+  }
+
   @Override
   public FSDataOutputStream create(Path f, boolean overwrite, int bufferSize, short replication, long blockSize,
       Progressable progress) throws IOException {
     full(f);
+    if (everything) {
+      super.create(f, overwrite, bufferSize, replication, blockSize, progress).close();
+      throw noSpace();
+    }
     return super.create(f, overwrite, bufferSize, replication, blockSize, progress);
   }
 
   private static void full(Path f) throws IOException {
-    if (everything) {
-      refused.incrementAndGet();
-      throw org.apache.hadoop.fs.DiskFullErrors.noSpace();
-    }
     if (f.toString().contains("_staging")) {
       throw new IOException("No space left on device");
     }
@@ -49,6 +55,10 @@ public class FullDiskFileSystem extends RawLocalFileSystem {
   public FSDataOutputStream create(Path f, FsPermission permission, boolean overwrite, int bufferSize, short replication,
       long blockSize, Progressable progress) throws IOException {
     full(f);
+    if (everything) {
+      super.create(f, permission, overwrite, bufferSize, replication, blockSize, progress).close();
+      throw noSpace();
+    }
     return super.create(f, permission, overwrite, bufferSize, replication, blockSize, progress);
   }
 }
