@@ -48,10 +48,17 @@ final class PlanCommand implements Callable<Integer> {
       description = "also show each trial's status in this results store: done, diverged, failed or pending")
   String results;
 
+  @Option(names = "--max-trials", paramLabel = "N", defaultValue = "10000",
+      description = "refuse a spec of more than N trials (default: 10000)")
+  long maxTrials;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    SweepSpec sweep = SpecParser.parse(specFile);
+    if (maxTrials < 1) {
+      throw new BadInputException("--max-trials: must be >= 1, got " + maxTrials);
+    }
+    SweepSpec sweep = SpecParser.parse(specFile, maxTrials);
     Grid.Expansion expansion = Grid.plan(sweep);
     List<Trial> trials = expansion.trials();
     Map<String, TrialStatus> status = null;
@@ -63,6 +70,7 @@ final class PlanCommand implements Callable<Integer> {
     } catch (io.bopsweep.trainer.config.ConfigException e) {
       throw new BadInputException(specFile.getFileName() + ": " + e.getMessage());
     }
+    io.bopsweep.sweep.TrialChecks.check(trials, sweep.source(), Runtime.getRuntime().maxMemory());
     List<String> axes = new ArrayList<>(sweep.grid().keySet());
     Set<String> pointKeys = new LinkedHashSet<>();
     sweep.points().forEach(p -> pointKeys.addAll(p.keySet()));
@@ -70,7 +78,8 @@ final class PlanCommand implements Callable<Integer> {
     columns.addAll(axes);
     columns.add("seed");
     out.printf("sweep %s (%s)%s%n", sweep.name(), sweep.source(),
-        sweep.description().isBlank() ? "" : ": " + sweep.description().strip().lines().findFirst().orElse(""));
+        sweep.description().isBlank() ? ""
+            : ": " + io.bopsweep.sweep.Escapes.printable(sweep.description().strip().lines().findFirst().orElse("")));
     List<List<String>> rows = new ArrayList<>();
     List<String> header = new ArrayList<>(List.of("#", "trial_id"));
     boolean epochsColumn = !columns.contains("epochs");

@@ -43,11 +43,15 @@ final class ReportCommand implements Callable<Integer> {
     if (sweep.endsWith(".yaml") || sweep.endsWith(".yml") || Files.isRegularFile(Path.of(sweep))) {
       name = SpecParser.parse(Path.of(sweep)).name();
     }
+    String nameProblem = SpecParser.nameProblem(name);
+    if (nameProblem != null) {
+      throw new BadInputException(sweep + ": not a sweep name: " + nameProblem);
+    }
     String[] pivotParts = null;
     if (pivot != null) {
       pivotParts = pivot.split(",");
-      if (pivotParts.length != 3) {
-        throw new BadInputException("--pivot: expected ROW,COL,METRIC, got '" + pivot + "'");
+      if (pivotParts.length != 3 || !pivot.matches("\\s*\\w+\\s*,\\s*\\w+\\s*,\\s*\\w+\\s*")) {
+        throw new BadInputException("--pivot: expected ROW,COL,METRIC (column names), got '" + pivot + "'");
       }
     }
     Path dir = out != null ? out : Path.of("reports", name);

@@ -67,10 +67,20 @@ final class SweepCommand implements Callable<Integer> {
   @Option(names = "--log-file", paramLabel = "FILE", description = "also append progress lines here (default: <results>/_logs/<sweep>.log for local results)")
   Path logFile;
 
+  @Option(names = "--max-trials", paramLabel = "N", defaultValue = "10000",
+      description = "refuse a spec of more than N trials (default: 10000)")
+  long maxTrials;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    SweepSpec sweep = SpecParser.parse(specFile);
+    if (maxTrials < 1) {
+      throw new BadInputException("--max-trials: must be >= 1, got " + maxTrials);
+    }
+    if (!(progressInterval > 0) || Double.isInfinite(progressInterval)) {
+      throw new BadInputException("--progress-interval: must be a positive number of seconds, got " + progressInterval);
+    }
+    SweepSpec sweep = SpecParser.parse(specFile, maxTrials);
     List<Trial> trials = Grid.expand(sweep);
     try {
       CostEstimate.checkModels(trials);
@@ -78,6 +88,9 @@ final class SweepCommand implements Callable<Integer> {
       throw new BadInputException(specFile.getFileName() + ": " + e.getMessage());
     }
     SparkConf conf = new SparkConf();
+    boolean local = (master != null ? master : conf.get("spark.master", "local")).startsWith("local");
+    io.bopsweep.sweep.TrialChecks.check(trials, sweep.source(),
+        local ? Runtime.getRuntime().maxMemory() : conf.getSizeAsBytes("spark.executor.memory", "1g"));
     String resultsUri = results != null ? results : conf.get("spark.bopsweep.results", "results");
     int threads = threadsPerTrial != null ? threadsPerTrial : conf.getInt("spark.bopsweep.threadsPerTrial", 1);
     if (threads < 1) {
@@ -111,14 +124,17 @@ final class SweepCommand implements Callable<Integer> {
     ResultStore earlyStore = ResultStore.openOrCreate(resultsUri, early);
     DriverLock lock = DriverLock.acquire(earlyStore, sweep.name());
     try {
-      return run(out, sweep, trials, datasets, conf, resultsUri, threads, dir, sources);
+      io.bopsweep.sweep.StoreLeftovers.remove(earlyStore, lock);
+      return run(out, sweep, trials, datasets, conf, resultsUri, threads, dir, sources, lock);
+    } catch (RuntimeException e) {
+      throw lock.lost() != null ? new SweepRunner.SweepFailedException(lock.lost()) : e;
     } finally {
       lock.close();
     }
   }
 
   private int run(PrintWriter out, SweepSpec sweep, List<Trial> trials, Set<Dataset> datasets, SparkConf conf,
-      String resultsUri, int threads, String dir, Map<String, String> sources) {
+      String resultsUri, int threads, String dir, Map<String, String> sources, DriverLock lock) {
 
     int cores = Runtime.getRuntime().availableProcessors();
     if ((master != null ? master : conf.get("spark.master", "local")).startsWith("local")) {
@@ -139,6 +155,7 @@ final class SweepCommand implements Callable<Integer> {
       builder.config(WarmupPlugin.DATA_DIR, dir);
     }
     SparkSession spark = builder.getOrCreate();
+    lock.onLost(() -> spark.sparkContext().cancelAllJobs());
     try {
       ResultStore store = ResultStore.openOrCreate(resultsUri, spark.sparkContext().hadoopConfiguration());
       Path log = logFile;
@@ -146,10 +163,14 @@ final class SweepCommand implements Callable<Integer> {
         log = Path.of(resultsUri, "_logs", sweep.name() + ".log");
       }
       Progress progress = new Progress(store, out, log, (long) (progressInterval * 1000));
-      TrialTask.ExecutionSettings settings = new TrialTask.ExecutionSettings(threads, dir, sources, CodeVersion.get());
+      TrialTask.ExecutionSettings settings = new TrialTask.ExecutionSettings(threads, dir, sources, CodeVersion.get(),
+          lock.fence());
       SweepRunner.Report report = SweepRunner.run(spark, sweep, trials, store, settings, out, progress);
       if (log != null && Files.exists(log)) {
         out.println("progress log: " + log);
+      }
+      if (lock.lost() != null) {
+        throw new SweepRunner.SweepFailedException(lock.lost());
       }
       return report.anyFailed() ? Main.EXIT_FAILED : 0;
     } finally {

@@ -29,6 +29,7 @@ public final class Progress {
   private final long intervalMillis;
   private Thread thread;
   private volatile boolean running;
+  private long epochsShown;
 
   public Progress(ResultStore store, PrintWriter out, Path logFile, long intervalMillis) {
     this.store = store;
@@ -93,6 +94,9 @@ public final class Progress {
         }
       }
     }
+    // a trial between its commit and the listing of progress files is briefly in neither
+    epochsDone = Math.max(epochsDone, epochsShown);
+    epochsShown = epochsDone;
     double elapsed = (System.nanoTime() - t0) / 1e9;
     String eta = "?";
     if (epochsDone > 0) {

@@ -89,7 +89,8 @@ public final class ResultStore implements Serializable {
           store.checkMarker(fs, marker);
           return store;
         }
-        if (fs.listStatus(root).length > 0) {
+        // a marker being written, or left by a creation that failed, does not make the directory a non-store
+        if (java.util.Arrays.stream(fs.listStatus(root)).anyMatch(f -> !isMarkerTemp(f.getPath().getName()))) {
           throw new StoreException(uri + ": not a bopsweep results store (no " + MARKER + ") and not empty");
         }
       }
@@ -98,6 +99,15 @@ public final class ResultStore implements Serializable {
       Path tmp = new Path(root, "." + MARKER + "." + UUID.randomUUID() + ".tmp");
       try (OutputStream out = fs.create(tmp, false)) {
         out.write(JSON.writeValueAsBytes(Map.of("format", FORMAT, "schema_version", ResultSchema.VERSION)));
+      } catch (IOException | org.apache.hadoop.fs.FSError e) {
+        // e.g. a full disk: leave nothing behind, so the same command works once there is space
+        try {
+          fs.delete(tmp, false);
+        } catch (IOException ignored) {
+          // the next creation ignores it
+        }
+        throw new StoreException(uri + ": cannot create the results store (" + oneLine(e.getCause() != null
+            && e instanceof org.apache.hadoop.fs.FSError ? e.getCause() : e) + ")");
       }
       Path marker = new Path(root, MARKER);
       if (fs.exists(marker) || !fs.rename(tmp, marker)) {
@@ -108,6 +118,10 @@ public final class ResultStore implements Serializable {
     } catch (IOException e) {
       throw new StoreException(uri + ": cannot use as results directory (" + oneLine(e) + ")");
     }
+  }
+
+  static boolean isMarkerTemp(String name) {
+    return name.matches("\\.\\.?" + java.util.regex.Pattern.quote(MARKER) + "\\..*\\.tmp(\\.crc)?");
   }
 
   /** Opens an existing store for reading; refuses anything else. */

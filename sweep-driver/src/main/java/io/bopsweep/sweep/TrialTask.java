@@ -47,8 +47,8 @@ public record TrialTask(
 
   /** How executors run trials (not part of any trial's identity). */
   public record ExecutionSettings(
-      int threadsPerTrial, String dataDir, Map<String, String> dataSources, String codeVersion)
-      implements Serializable {}
+      int threadsPerTrial, String dataDir, Map<String, String> dataSources, String codeVersion,
+      DriverLock.Fence fence) implements Serializable {}
 
   /** What the driver learns from a finished task. */
   public record Summary(String trialId, TrialStatus status, String error, int epochs, Double finalTestAcc,
@@ -69,10 +69,18 @@ public record TrialTask(
     attemptInfo.put("started_at", started.toString());
     attemptInfo.put("spark_stage", ctx == null ? -1 : ctx.stageId());
     attemptInfo.put("spark_attempt", ctx == null ? 0 : ctx.attemptNumber());
+    settings.fence().check(store);
     int attempt = store.recordAttempt(trialId, attemptInfo);
 
     DataCache.Loaded data = loadData(cfg.dataset(), conf);
-    Splits splits = Splits.forTrial(cfg, data.variant(), data.train(), data.test());
+    Splits splits;
+    try {
+      splits = Splits.forTrial(cfg, data.variant(), data.train(), data.test());
+    } catch (IllegalArgumentException e) {
+      // the trial's own split does not fit its data: its FAILED row, not a failed Spark task
+      return finish(store, cfg, attempt, host, device, started, new TrialOutcome(TrialStatus.FAILED,
+          java.util.List.of(), data.variant(), 0, e.getClass().getSimpleName() + ": " + ResultStore.oneLine(e), 0));
+    }
     RunStateWriter runState = new RunStateWriter(store, trialId, cfg.epochs());
     TrainingListener listener = new TrainingListener() {
       @Override
@@ -95,9 +103,15 @@ public record TrialTask(
     } finally {
       runState.drain();
     }
+    return finish(store, cfg, attempt, host, device, started, outcome);
+  }
+
+  private Summary finish(ResultStore store, TrialConfig cfg, int attempt, String host, String device, Instant started,
+      TrialOutcome outcome) throws IOException {
     TrialResult result = new TrialResult(trialId, sweep, cfg.effectiveMap(), swept, outcome.status(), outcome.error(),
         attempt, outcome.startEpoch(), settings.codeVersion(), host, device, started, Instant.now(),
         outcome.dataVariant(), outcome.epochs());
+    settings.fence().check(store);
     store.commit(result);
     store.clearRunState(trialId);
     Double finalAcc = outcome.epochs().isEmpty() ? null : outcome.epochs().get(outcome.epochs().size() - 1).testAcc();

@@ -220,4 +220,17 @@ class CliTest {
         new PrintWriter(err, true)), err.toString());
     assertTrue(out.toString().contains("DONE after 1 epochs"), out.toString());
   }
+
+  @org.junit.jupiter.api.Test
+  void planPrintsControlCharactersOfADescriptionEscaped() throws Exception {
+    java.nio.file.Path spec = java.nio.file.Files.writeString(tmp.resolve("ansi.yaml"),
+        "description: \"\\e[2J\\e[31mred\\u0007 text\"\nfixed: {epochs: 1, width: 16}\n");
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    assertEquals(0, Main.run(new String[] {"plan", spec.toString(), "--no-probe"}, new PrintWriter(out, true),
+        new PrintWriter(err, true)), err.toString());
+    String first = out.toString().lines().findFirst().orElse("");
+    assertEquals("sweep ansi (" + spec + "): \\u001b[2J\\u001b[31mred\\u0007 text", first);
+    assertTrue(out.toString().chars().noneMatch(c -> c == 0x1b || c == 0x07), out.toString());
+  }
 }

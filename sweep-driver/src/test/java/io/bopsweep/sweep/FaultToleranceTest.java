@@ -200,16 +200,17 @@ class FaultToleranceTest {
     Path spec = Files.writeString(tmp.resolve("faults.yaml"), SPEC);
     Path results = tmp.resolve("results");
     Process first = driver(spec, results, tmp.resolve("first.log"));
-    awaitOrFail(() -> Files.exists(results.resolve("_driver.lock")), 120, "the first driver holds the lock");
+    awaitOrFail(() -> Files.exists(results.resolve("_lock/1.json")), 120, "the first driver holds the lock");
     String err = cliErr("sweep", spec.toString(), "--results", results.toString());
     assertTrue(err.contains("in use by the sweep driver of 'faults'"), err);
     assertEquals(1, err.strip().lines().count(), err);
     first.descendants().forEach(ProcessHandle::destroyForcibly);
     first.destroyForcibly();
     assertTrue(first.waitFor(30, TimeUnit.SECONDS));
-    assertTrue(Files.exists(results.resolve("_driver.lock")), "kill -9 leaves the lock behind");
+    assertTrue(!Files.exists(results.resolve("_lock/1.released")), "kill -9 leaves the lock held");
     assertEquals(0, cli("sweep", spec.toString(), "--results", results.toString()), "its process is gone: taken over");
-    assertTrue(!Files.exists(results.resolve("_driver.lock")), "released at the end");
+    assertTrue(Files.exists(results.resolve("_lock/2.released")), "taken over as generation 2, released at the end");
+    assertTrue(!Files.exists(results.resolve("_lock/1.json")), "the dead driver's generation removed");
     assertEquals(4, store(results).committed().size());
   }
 }
