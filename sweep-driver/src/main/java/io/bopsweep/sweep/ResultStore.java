@@ -44,6 +44,7 @@ import org.apache.parquet.schema.MessageType;
  * trials/TRIAL_ID.parquet            one file per trial: its summary row (the commit point)
  * _checkpoints/TRIAL_ID/             epoch checkpoint and progress of a running trial
  * _attempts/TRIAL_ID/N.json          one record per attempt that started
+ * _manifests/SWEEP/TIME-HASH.json    one record per sweep run: spec text and hash, its trial ids
  * _staging/                          files being written
  * </pre>
  *
@@ -480,6 +481,63 @@ public final class ResultStore implements Serializable {
 
   private static int number(FileStatus f) {
     return Integer.parseInt(f.getPath().getName().replace(".json", ""));
+  }
+
+  private static final java.time.format.DateTimeFormatter MANIFEST_TIME =
+      java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'").withZone(java.time.ZoneOffset.UTC);
+
+  /** Records a sweep run: written under a temporary name and renamed, so a reader sees all of it or nothing. */
+  public Path writeManifest(SweepManifest m) throws IOException {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("sweep", m.sweep());
+    json.put("spec_sha256", m.specSha256());
+    json.put("trial_ids", m.trialIds());
+    json.put("code_version", m.codeVersion());
+    json.put("written_at", m.writtenAt().toString());
+    json.put("spec_text", m.specText());
+    Path file = new Path(root(), "_manifests/" + m.sweep() + "/" + MANIFEST_TIME.format(m.writtenAt()) + "-"
+        + m.specSha256().substring(0, 8) + ".json");
+    fs().mkdirs(file.getParent());
+    writeSmall(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json));
+    return file;
+  }
+
+  /** The manifests of a sweep, oldest first (their names sort by time). */
+  public List<SweepManifest> manifests(String sweep) {
+    List<SweepManifest> out = new ArrayList<>();
+    try {
+      FileSystem fs = fs();
+      Path dir = new Path(root(), "_manifests/" + sweep);
+      if (!fs.exists(dir)) {
+        return out;
+      }
+      List<FileStatus> files = new ArrayList<>(List.of(fs.listStatus(dir, p -> p.getName().endsWith(".json")
+          && !p.getName().startsWith("."))));
+      files.sort((a, b) -> a.getPath().getName().compareTo(b.getPath().getName()));
+      for (FileStatus f : files) {
+        out.add(readManifest(fs, f.getPath()));
+      }
+      return out;
+    } catch (IOException e) {
+      throw new StoreException(uri + ": cannot read manifests of " + sweep + " (" + oneLine(e) + ")");
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static SweepManifest readManifest(FileSystem fs, Path file) throws IOException {
+    Map<String, Object> m;
+    try (InputStream in = fs.open(file)) {
+      m = JSON.readValue(in, Map.class);
+    } catch (JsonProcessingException e) {
+      throw new StoreException(file + ": unreadable manifest");
+    }
+    Object ids = m.get("trial_ids");
+    if (!(m.get("sweep") instanceof String sweep) || !(ids instanceof List<?> list) || !(m.get("spec_text") instanceof String text)
+        || !(m.get("written_at") instanceof String at)) {
+      throw new StoreException(file + ": not a sweep manifest (needs sweep, spec_text, trial_ids, written_at)");
+    }
+    return new SweepManifest(sweep, text, String.valueOf(m.get("spec_sha256")),
+        list.stream().map(String::valueOf).toList(), String.valueOf(m.get("code_version")), java.time.Instant.parse(at));
   }
 
   /** Writes a small text file atomically enough for progress (create, then rename over). */
