@@ -64,6 +64,7 @@ public final class ResultStore implements Serializable {
 
   private final String uri;
   private transient Configuration conf;
+  private int version = ResultSchema.VERSION;
 
   private ResultStore(String uri) {
     this.uri = uri.endsWith("/") ? uri.substring(0, uri.length() - 1) : uri;
@@ -145,16 +146,37 @@ public final class ResultStore implements Serializable {
       throw new StoreException(marker + ": not a bopsweep results store");
     }
     Object v = m.get("schema_version");
-    if (!(v instanceof Integer i) || i != ResultSchema.VERSION) {
-      throw new StoreException(uri + ": written with result schema version " + v + ", this bopsweep reads version "
-          + ResultSchema.VERSION);
+    if (!(v instanceof Integer i) || i < 1) {
+      throw new StoreException(uri + ": written with result schema version " + v + ", which this bopsweep cannot read");
     }
+    if (i > ResultSchema.VERSION) {
+      throw new StoreException(uri + ": written with result schema version " + v + " by a newer bopsweep; this one"
+          + " reads versions up to " + ResultSchema.VERSION);
+    }
+    version = i;
+  }
+
+  /** The schema version of the marker: files of earlier versions may be in the store too. */
+  public int schemaVersion() {
+    return version;
+  }
+
+  /** Raises the marker to this version's schema before rows of it are written into an older store. */
+  private void upgradeMarker() throws IOException {
+    if (version >= ResultSchema.VERSION) {
+      return;
+    }
+    FileSystem fs = fs();
+    writeSmall(new Path(root(), MARKER), JSON.writeValueAsString(Map.of("format", FORMAT, "schema_version",
+        ResultSchema.VERSION)));
+    version = ResultSchema.VERSION;
   }
 
   /** Re-attaches a Hadoop configuration after deserialization on an executor. */
   public ResultStore withConf(Configuration c) {
     ResultStore s = new ResultStore(uri);
     s.conf = c;
+    s.version = version;
     return s;
   }
 
@@ -255,6 +277,7 @@ public final class ResultStore implements Serializable {
 
   /** Writes a trial's rows: epochs, then the trials row, each through _staging and a rename. */
   public void commit(TrialResult r) throws IOException {
+    upgradeMarker();
     FileSystem fs = fs();
     Path staging = new Path(root(), "_staging/" + r.trialId() + "-" + UUID.randomUUID());
     fs.mkdirs(staging);
@@ -329,6 +352,13 @@ public final class ResultStore implements Serializable {
     g.add("started_at", r.startedAt().toEpochMilli());
     g.add("finished_at", r.finishedAt().toEpochMilli());
     g.add("data_variant", r.dataVariant());
+    r.provenance().columns().forEach((name, value) -> {
+      if (value instanceof Integer i) {
+        g.add(name, i);
+      } else if (value != null) {
+        g.add(name, (String) value);
+      }
+    });
     for (Settings.Setting s : Settings.all()) {
       Object v = r.config().get(s.name());
       if (v == null) {

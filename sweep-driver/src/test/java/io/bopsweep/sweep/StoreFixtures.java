@@ -1,6 +1,7 @@
 package io.bopsweep.sweep;
 
 import io.bopsweep.trainer.train.EpochRecord;
+import io.bopsweep.trainer.train.Provenance;
 import io.bopsweep.trainer.train.TrialStatus;
 import java.io.IOException;
 import java.time.Instant;
@@ -11,6 +12,9 @@ import java.util.Map;
 /** Stores filled without training: committed rows with made-up metrics, for tests of what reads them. */
 public final class StoreFixtures {
   private StoreFixtures() {}
+
+  public static final Provenance PROVENANCE = new Provenance("Test CPU", "AVX2", "vector (256-bit, 8 floats)", 1, 1,
+      "2.7.1", "cpu", "0.36.0", "17", null);
 
   /** Commits every trial with {@code epochs} epochs whose test accuracy is 0.5 + 0.1 * epoch / epochs. */
   public static void commit(ResultStore store, List<Trial> trials) throws IOException {
@@ -25,7 +29,7 @@ public final class StoreFixtures {
       }
       Instant start = Instant.parse("2026-01-01T00:00:00Z");
       store.commit(new TrialResult(t.id(), t.sweep(), t.config().effectiveMap(), t.swept(), TrialStatus.DONE, null, 1, 0,
-          "test", "host", "cpu", start, start.plusSeconds(10), "synthetic", records));
+          "test", "host", "cpu", start, start.plusSeconds(10), "synthetic", records, PROVENANCE));
     }
   }
 }
