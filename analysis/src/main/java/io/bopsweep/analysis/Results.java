@@ -29,20 +29,41 @@ public final class Results {
       if (!fs.exists(new Path(root, "STORE.json"))) {
         throw new AnalysisException(resultsUri + ": not a bopsweep results store (no STORE.json)");
       }
+      checkVersion(fs, new Path(root, "STORE.json"), resultsUri);
       if (!hasParquet(fs, new Path(root, "trials"))) {
         throw new AnalysisException(resultsUri + ": the results store holds no trials yet");
       }
     } catch (IOException e) {
       throw new AnalysisException(resultsUri + ": cannot read (" + e.getMessage() + ")");
     }
-    spark.read().parquet(new Path(root, "trials").toString()).createOrReplaceTempView("trials_raw");
+    spark.read().option("mergeSchema", "true").parquet(new Path(root, "trials").toString()).createOrReplaceTempView("trials_raw");
     if (hasParquetQuietly(spark, new Path(root, "epochs"))) {
-      spark.read().parquet(new Path(root, "epochs").toString()).createOrReplaceTempView("epochs_raw");
+      spark.read().option("mergeSchema", "true").parquet(new Path(root, "epochs").toString()).createOrReplaceTempView("epochs_raw");
     } else {
       spark.sql("SELECT * FROM trials_raw WHERE false").createOrReplaceTempView("epochs_raw");
     }
     for (String statement : SqlFile.statements(SqlFile.text("views"))) {
       spark.sql(statement);
+    }
+  }
+
+  /** The newest result schema version these views read (ResultSchema.VERSION of sweep-driver). */
+  public static final int SCHEMA_VERSION = 2;
+
+  private static void checkVersion(FileSystem fs, Path marker, String resultsUri) throws IOException {
+    java.util.Map<?, ?> m;
+    try (java.io.InputStream in = fs.open(marker)) {
+      m = new com.fasterxml.jackson.databind.ObjectMapper().readValue(in, java.util.Map.class);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new AnalysisException(marker + ": unreadable store marker");
+    }
+    if (!"bopsweep-results".equals(m.get("format"))) {
+      throw new AnalysisException(resultsUri + ": not a bopsweep results store (STORE.json says format "
+          + m.get("format") + ")");
+    }
+    if (!(m.get("schema_version") instanceof Integer v) || v > SCHEMA_VERSION) {
+      throw new AnalysisException(resultsUri + ": written with result schema version " + m.get("schema_version")
+          + " by a newer bopsweep; this one reads versions up to " + SCHEMA_VERSION);
     }
   }
 

@@ -6,6 +6,7 @@ import io.bopsweep.sweep.Grid;
 import io.bopsweep.sweep.Progress;
 import io.bopsweep.sweep.ResultStore;
 import io.bopsweep.sweep.SpecParser;
+import io.bopsweep.sweep.SweepManifest;
 import io.bopsweep.sweep.SweepRunner;
 import io.bopsweep.sweep.SweepSpec;
 import io.bopsweep.sweep.Trial;
@@ -133,6 +134,17 @@ final class SweepCommand implements Callable<Integer> {
     }
   }
 
+  /** Records which trials this spec asked for (reports select by it), once its trials are all committed. */
+  private void writeManifest(ResultStore store, SweepSpec sweep, List<Trial> trials) {
+    try {
+      store.writeManifest(SweepManifest.of(sweep.name(), Files.readString(specFile),
+          trials.stream().map(Trial::id).toList(), CodeVersion.get(), java.time.Instant.now()));
+    } catch (java.io.IOException e) {
+      throw new io.bopsweep.sweep.StoreException(store.uri() + ": cannot write the sweep manifest (" + e.getMessage()
+          + ")");
+    }
+  }
+
   private int run(PrintWriter out, SweepSpec sweep, List<Trial> trials, Set<Dataset> datasets, SparkConf conf,
       String resultsUri, int threads, String dir, Map<String, String> sources, DriverLock lock) {
 
@@ -166,6 +178,7 @@ final class SweepCommand implements Callable<Integer> {
       TrialTask.ExecutionSettings settings = new TrialTask.ExecutionSettings(threads, dir, sources, CodeVersion.get(),
           lock.fence());
       SweepRunner.Report report = SweepRunner.run(spark, sweep, trials, store, settings, out, progress);
+      writeManifest(store, sweep, trials);
       if (log != null && Files.exists(log)) {
         out.println("progress log: " + log);
       }

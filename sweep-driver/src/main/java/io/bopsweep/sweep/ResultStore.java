@@ -44,6 +44,7 @@ import org.apache.parquet.schema.MessageType;
  * trials/TRIAL_ID.parquet            one file per trial: its summary row (the commit point)
  * _checkpoints/TRIAL_ID/             epoch checkpoint and progress of a running trial
  * _attempts/TRIAL_ID/N.json          one record per attempt that started
+ * _manifests/SWEEP/TIME-HASH.json    one record per sweep run: spec text and hash, its trial ids
  * _staging/                          files being written
  * </pre>
  *
@@ -63,6 +64,7 @@ public final class ResultStore implements Serializable {
 
   private final String uri;
   private transient Configuration conf;
+  private int version = ResultSchema.VERSION;
 
   private ResultStore(String uri) {
     this.uri = uri.endsWith("/") ? uri.substring(0, uri.length() - 1) : uri;
@@ -158,16 +160,37 @@ public final class ResultStore implements Serializable {
       throw new StoreException(marker + ": not a bopsweep results store");
     }
     Object v = m.get("schema_version");
-    if (!(v instanceof Integer i) || i != ResultSchema.VERSION) {
-      throw new StoreException(uri + ": written with result schema version " + v + ", this bopsweep reads version "
-          + ResultSchema.VERSION);
+    if (!(v instanceof Integer i) || i < 1) {
+      throw new StoreException(uri + ": written with result schema version " + v + ", which this bopsweep cannot read");
     }
+    if (i > ResultSchema.VERSION) {
+      throw new StoreException(uri + ": written with result schema version " + v + " by a newer bopsweep; this one"
+          + " reads versions up to " + ResultSchema.VERSION);
+    }
+    version = i;
+  }
+
+  /** The schema version of the marker: files of earlier versions may be in the store too. */
+  public int schemaVersion() {
+    return version;
+  }
+
+  /** Raises the marker to this version's schema before rows of it are written into an older store. */
+  private void upgradeMarker() throws IOException {
+    if (version >= ResultSchema.VERSION) {
+      return;
+    }
+    FileSystem fs = fs();
+    writeSmall(new Path(root(), MARKER), JSON.writeValueAsString(Map.of("format", FORMAT, "schema_version",
+        ResultSchema.VERSION)));
+    version = ResultSchema.VERSION;
   }
 
   /** Re-attaches a Hadoop configuration after deserialization on an executor. */
   public ResultStore withConf(Configuration c) {
     ResultStore s = new ResultStore(uri);
     s.conf = c;
+    s.version = version;
     return s;
   }
 
@@ -268,6 +291,7 @@ public final class ResultStore implements Serializable {
 
   /** Writes a trial's rows: epochs, then the trials row, each through _staging and a rename. */
   public void commit(TrialResult r) throws IOException {
+    upgradeMarker();
     FileSystem fs = fs();
     Path staging = new Path(root(), "_staging/" + r.trialId() + "-" + UUID.randomUUID());
     fs.mkdirs(staging);
@@ -342,6 +366,13 @@ public final class ResultStore implements Serializable {
     g.add("started_at", r.startedAt().toEpochMilli());
     g.add("finished_at", r.finishedAt().toEpochMilli());
     g.add("data_variant", r.dataVariant());
+    r.provenance().columns().forEach((name, value) -> {
+      if (value instanceof Integer i) {
+        g.add(name, i);
+      } else if (value != null) {
+        g.add(name, (String) value);
+      }
+    });
     for (Settings.Setting s : Settings.all()) {
       Object v = r.config().get(s.name());
       if (v == null) {
@@ -494,6 +525,63 @@ public final class ResultStore implements Serializable {
 
   private static int number(FileStatus f) {
     return Integer.parseInt(f.getPath().getName().replace(".json", ""));
+  }
+
+  private static final java.time.format.DateTimeFormatter MANIFEST_TIME =
+      java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'").withZone(java.time.ZoneOffset.UTC);
+
+  /** Records a sweep run: written under a temporary name and renamed, so a reader sees all of it or nothing. */
+  public Path writeManifest(SweepManifest m) throws IOException {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("sweep", m.sweep());
+    json.put("spec_sha256", m.specSha256());
+    json.put("trial_ids", m.trialIds());
+    json.put("code_version", m.codeVersion());
+    json.put("written_at", m.writtenAt().toString());
+    json.put("spec_text", m.specText());
+    Path file = new Path(root(), "_manifests/" + m.sweep() + "/" + MANIFEST_TIME.format(m.writtenAt()) + "-"
+        + m.specSha256().substring(0, 8) + ".json");
+    fs().mkdirs(file.getParent());
+    writeSmall(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json));
+    return file;
+  }
+
+  /** The manifests of a sweep, oldest first (their names sort by time). */
+  public List<SweepManifest> manifests(String sweep) {
+    List<SweepManifest> out = new ArrayList<>();
+    try {
+      FileSystem fs = fs();
+      Path dir = new Path(root(), "_manifests/" + sweep);
+      if (!fs.exists(dir)) {
+        return out;
+      }
+      List<FileStatus> files = new ArrayList<>(List.of(fs.listStatus(dir, p -> p.getName().endsWith(".json")
+          && !p.getName().startsWith("."))));
+      files.sort((a, b) -> a.getPath().getName().compareTo(b.getPath().getName()));
+      for (FileStatus f : files) {
+        out.add(readManifest(fs, f.getPath()));
+      }
+      return out;
+    } catch (IOException e) {
+      throw new StoreException(uri + ": cannot read manifests of " + sweep + " (" + oneLine(e) + ")");
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static SweepManifest readManifest(FileSystem fs, Path file) throws IOException {
+    Map<String, Object> m;
+    try (InputStream in = fs.open(file)) {
+      m = JSON.readValue(in, Map.class);
+    } catch (JsonProcessingException e) {
+      throw new StoreException(file + ": unreadable manifest");
+    }
+    Object ids = m.get("trial_ids");
+    if (!(m.get("sweep") instanceof String sweep) || !(ids instanceof List<?> list) || !(m.get("spec_text") instanceof String text)
+        || !(m.get("written_at") instanceof String at)) {
+      throw new StoreException(file + ": not a sweep manifest (needs sweep, spec_text, trial_ids, written_at)");
+    }
+    return new SweepManifest(sweep, text, String.valueOf(m.get("spec_sha256")),
+        list.stream().map(String::valueOf).toList(), String.valueOf(m.get("code_version")), java.time.Instant.parse(at));
   }
 
   /** Writes a small text file atomically enough for progress (create, then rename over). */

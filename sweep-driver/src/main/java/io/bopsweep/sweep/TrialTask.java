@@ -8,6 +8,7 @@ import io.bopsweep.trainer.train.Checkpoint;
 import io.bopsweep.trainer.train.CheckpointStore;
 import io.bopsweep.trainer.train.EpochRecord;
 import io.bopsweep.trainer.train.Json;
+import io.bopsweep.trainer.train.Provenance;
 import io.bopsweep.trainer.train.TrainingListener;
 import io.bopsweep.trainer.train.TrialOutcome;
 import io.bopsweep.trainer.train.TrialRunner;
@@ -110,7 +111,7 @@ public record TrialTask(
       TrialOutcome outcome) throws IOException {
     TrialResult result = new TrialResult(trialId, sweep, cfg.effectiveMap(), swept, outcome.status(), outcome.error(),
         attempt, outcome.startEpoch(), settings.codeVersion(), host, device, started, Instant.now(),
-        outcome.dataVariant(), outcome.epochs());
+        outcome.dataVariant(), outcome.epochs(), Provenance.here(settings.threadsPerTrial(), device));
     settings.fence().check(store);
     store.commit(result);
     store.clearRunState(trialId);

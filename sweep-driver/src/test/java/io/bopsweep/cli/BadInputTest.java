@@ -68,6 +68,13 @@ class BadInputTest {
     Path old = Files.createDirectories(dir.resolve("old-store"));
     Files.writeString(old.resolve("STORE.json"), "{\"format\":\"bopsweep-results\",\"schema_version\":99}");
     Files.writeString(dir.resolve("a-file"), "not a directory");
+    Path otherFormat = Files.createDirectories(dir.resolve("other-format"));
+    Files.writeString(otherFormat.resolve("STORE.json"), "{\"format\":\"delta-lake\",\"schema_version\":1}");
+    Path manifestStore = Files.createDirectories(dir.resolve("manifest-store/_manifests/ok"));
+    Files.writeString(dir.resolve("manifest-store/STORE.json"), "{\"format\":\"bopsweep-results\",\"schema_version\":2}");
+    Files.writeString(manifestStore.resolve("20261101T100000000Z-0000.json"), "{\"sweep\":\"ok\",\"spec_text\":\"\","
+        + "\"spec_sha256\":\"0\",\"trial_ids\":[\"deadbeefdeadbeef\"],\"code_version\":\"x\","
+        + "\"written_at\":\"2026-11-01T10:00:00Z\"}");
     Path badData = Files.createDirectories(dir.resolve("bad-mnist"));
     Files.write(badData.resolve("train-images-idx3-ubyte"), idx(0x0803, 10, 28));
     Files.write(badData.resolve("train-labels-idx1-ubyte"), idx(0x0801, 9, 0));
@@ -169,6 +176,14 @@ class BadInputTest {
         Arguments.of("sweep DIR/ok.yaml --results DIR/not-a-store", "not-a-store: not a bopsweep results store"),
         Arguments.of("sweep DIR/ok.yaml --results DIR/old-store", "old-store: written with result schema version 99"),
         Arguments.of("sweep DIR/ok.yaml --results DIR/a-file", "a-file: is a file, not a results directory"),
+        Arguments.of("plan DIR/ok.yaml --no-probe --results DIR/old-store", "old-store: written with result schema version 99 by a newer bopsweep"),
+        Arguments.of("report ok --results DIR/old-store", "old-store: written with result schema version 99 by a newer bopsweep"),
+        Arguments.of("sql SELECT_1 --results DIR/old-store", "old-store: written with result schema version 99 by a newer bopsweep"),
+        Arguments.of("sweep DIR/ok.yaml --results DIR/other-format", "STORE.json: not a bopsweep results store"),
+        Arguments.of("report ok --results DIR/other-format", "STORE.json: not a bopsweep results store"),
+        Arguments.of("plan DIR/ok.yaml --no-probe --results DIR/other-format", "STORE.json: not a bopsweep results store"),
+        Arguments.of("report ok --results DIR/manifest-store", "names trial deadbeefdeadbeef, which is not in the store"),
+        Arguments.of("plan DIR/ok.yaml --no-probe --results DIR/missing-results", "missing-results: no such results directory"),
         Arguments.of("sql SELECT_1 --results DIR/not-a-store", "not-a-store: not a bopsweep results store"),
         Arguments.of("report ok --results DIR/empty-dir", "empty-dir: not a bopsweep results store"),
         Arguments.of("sql SELECT_1 --results DIR/missing-results", "missing-results: no such results directory"),

@@ -50,6 +50,11 @@ public final class KernelThreads {
     set(resolve(torchThreads, OVERRIDE, System.getenv("GOMP_SPINCOUNT"), System.getenv("OMP_WAIT_POLICY")));
   }
 
+  /** The kernel threads {@link #enter} sets for a trial with {@code torchThreads} libtorch threads. */
+  public static int forTrial(int torchThreads) {
+    return resolve(torchThreads, OVERRIDE, System.getenv("GOMP_SPINCOUNT"), System.getenv("OMP_WAIT_POLICY"));
+  }
+
   /** Sets the calling thread's kernel threads as they are (tests). */
   static void set(int threads) {
     THREADS.set(Math.max(1, threads));
