@@ -291,6 +291,11 @@ public final class ResultStore implements Serializable {
 
   /** Writes a trial's rows: epochs, then the trials row, each through _staging and a rename. */
   public void commit(TrialResult r) throws IOException {
+    commit(r, DriverLock.Fence.NONE);
+  }
+
+  /** As {@link #commit(TrialResult)}, checking the driver's fence after the writes, just before the renames. */
+  public void commit(TrialResult r, DriverLock.Fence fence) throws IOException {
     upgradeMarker();
     FileSystem fs = fs();
     Path staging = new Path(root(), "_staging/" + r.trialId() + "-" + UUID.randomUUID());
@@ -300,6 +305,7 @@ public final class ResultStore implements Serializable {
       write(epochsTmp, ResultSchema.epochs(), epochRows(r));
       Path trialsTmp = new Path(staging, "trials.parquet");
       write(trialsTmp, ResultSchema.trials(), List.of(trialRow(r)));
+      fence.check(this);
       move(fs, epochsTmp, new Path(root(), "epochs/" + r.trialId() + ".parquet"));
       if (Boolean.getBoolean("bopsweep.faultInjection.haltBetweenCommitRenames")) {
         Runtime.getRuntime().halt(137); // fault tests: the process dies between the two renames

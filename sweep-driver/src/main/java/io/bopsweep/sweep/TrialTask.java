@@ -112,8 +112,7 @@ public record TrialTask(
     TrialResult result = new TrialResult(trialId, sweep, cfg.effectiveMap(), swept, outcome.status(), outcome.error(),
         attempt, outcome.startEpoch(), settings.codeVersion(), host, device, started, Instant.now(),
         outcome.dataVariant(), outcome.epochs(), Provenance.here(settings.threadsPerTrial(), device));
-    settings.fence().check(store);
-    store.commit(result);
+    store.commit(result, settings.fence());
     store.clearRunState(trialId);
     Double finalAcc = outcome.epochs().isEmpty() ? null : outcome.epochs().get(outcome.epochs().size() - 1).testAcc();
     return new Summary(trialId, outcome.status(), outcome.error(), outcome.epochs().size(), finalAcc, attempt,
