@@ -16,12 +16,19 @@ import io.bopsweep.trainer.model.QuantLayer.InputQuantizer;
 public final class Models {
   private Models() {}
 
+  /** A network whose binary kernels hold their initial values (for its shapes and cost). */
+  public static Network build(TrialConfig cfg, int channels, int size, int classes, NDManager manager) {
+    return build(cfg, channels, size, classes, KernelStart.VALUES, manager);
+  }
+
   /**
    * @param channels, size the input images (square)
    * @param classes outputs of the last layer
+   * @param kernelStart what the binary kernels hold, as their optimizer needs
    */
-  public static Network build(TrialConfig cfg, int channels, int size, int classes, NDManager manager) {
-    NetBuilder b = new NetBuilder(cfg, channels, size, manager);
+  public static Network build(TrialConfig cfg, int channels, int size, int classes, KernelStart kernelStart,
+      NDManager manager) {
+    NetBuilder b = new NetBuilder(cfg, channels, size, kernelStart, manager);
     double width = cfg.width();
     Model model = cfg.model();
     if (cfg.padding() != Padding.AUTHORS && !(model == Model.MLP || model == Model.CONVNET || model == Model.BINARYNET)) {
