@@ -7,7 +7,7 @@ import io.bopsweep.trainer.config.Choices.Init;
 import io.bopsweep.trainer.config.ConfigException;
 import io.bopsweep.trainer.config.TrialConfig;
 import io.bopsweep.trainer.model.QuantLayer.InputQuantizer;
-import io.bopsweep.trainer.train.Seeds;
+import io.bopsweep.trainer.config.Seeds;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.bopsweep.trainer.config.Schedule;
 import io.bopsweep.trainer.config.TrialConfig;
+import io.bopsweep.trainer.kernels.AdamUpdate;
 import io.bopsweep.trainer.model.KernelStart;
 import io.bopsweep.trainer.model.Param;
 import java.util.LinkedHashMap;

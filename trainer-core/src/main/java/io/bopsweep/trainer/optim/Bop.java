@@ -7,6 +7,7 @@ import io.bopsweep.trainer.config.Choices.FlipRule;
 import io.bopsweep.trainer.config.Choices.MomentumStart;
 import io.bopsweep.trainer.config.Schedule;
 import io.bopsweep.trainer.config.TrialConfig;
+import io.bopsweep.trainer.kernels.BopUpdate;
 import io.bopsweep.trainer.model.KernelStart;
 import io.bopsweep.trainer.model.Param;
 import java.util.Map;

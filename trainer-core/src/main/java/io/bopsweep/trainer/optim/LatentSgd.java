@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.bopsweep.trainer.config.Schedule;
 import io.bopsweep.trainer.config.TrialConfig;
+import io.bopsweep.trainer.kernels.SignCopy;
 import io.bopsweep.trainer.model.KernelStart;
 import io.bopsweep.trainer.model.Param;
 import java.util.Map;
@@ -41,7 +42,7 @@ record LatentSgd(double lr, Schedule lrSchedule, LatentWeights latent) implement
         }
         NDArray w = param.latent();
         sgd(w, LatentWeights.gradientFor(w, gradient), latent.kernelLr(param, rate), latent.clip());
-        return SignCopy.copy(w, param.value(), HostKernels.best());
+        return SignCopy.copy(w, param.value());
       }
 
       @Override

@@ -3,6 +3,7 @@ package io.bopsweep.trainer.optim;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.bopsweep.trainer.config.TrialConfig;
+import io.bopsweep.trainer.kernels.KernelThreads;
 import io.bopsweep.trainer.model.KernelStart;
 import io.bopsweep.trainer.model.Network;
 import io.bopsweep.trainer.model.Param;
@@ -52,7 +53,7 @@ public final class TrialOptimizer {
 
   /** Which implementation updates CPU tensors: "vector (...)", "scalar", or "tensor operations". */
   public static String hostKernels() {
-    return HostBuffers.ENABLED ? HostKernels.best().describe() : "tensor operations";
+    return KernelThreads.hostKernels();
   }
 
   /** The scheduled hyperparameters in effect at the next step, by name ("gamma", "lr"); the first rule's name wins. */

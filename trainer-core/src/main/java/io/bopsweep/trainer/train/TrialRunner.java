@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
+import io.bopsweep.trainer.config.Seeds;
 import io.bopsweep.trainer.config.TrialConfig;
 import io.bopsweep.trainer.data.Batches;
 import io.bopsweep.trainer.data.Images;
