@@ -37,7 +37,8 @@ public final class Choices {
   }
 
   /**
-   * The models: the three of PAPER.md for MNIST and CIFAR-10, and the three ImageNet models of
+   * The models: BinaryNet's MLP, the reproduction's small convnet and the authors' BinaryNet VGG
+   * for MNIST and CIFAR-10, and the three ImageNet models of
    * the paper's section 5.3 as larq zoo defines them (Binary AlexNet, XNOR-Net, Bi-Real Net 18).
    */
   public enum Model implements Choice {

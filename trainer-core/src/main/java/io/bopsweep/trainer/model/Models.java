@@ -9,9 +9,10 @@ import io.bopsweep.trainer.model.NetBuilder.Kernel;
 import io.bopsweep.trainer.model.QuantLayer.InputQuantizer;
 
 /**
- * The models: the three of PAPER.md, and the ImageNet models of the paper's section 5.3 as larq
- * zoo defines them. Every binary layer but a network's first binarizes its input; BatchNorm has a
- * learned scale only with bn_affine.
+ * The models: BinaryNet's MLP, the reproduction's small convnet and the BinaryNet VGG of the
+ * authors' CIFAR-10 code (Helwegen et al. 2019), and the ImageNet models of the paper's section
+ * 5.3 as larq zoo defines them. Every binary layer but a network's first binarizes its input;
+ * BatchNorm has a learned scale only with bn_affine.
  */
 public final class Models {
   private Models() {}
