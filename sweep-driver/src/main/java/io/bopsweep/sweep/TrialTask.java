@@ -95,7 +95,7 @@ public record TrialTask(
     } finally {
       runState.drain();
     }
-    TrialResult result = new TrialResult(trialId, sweep, cfg.toMap(), swept, outcome.status(), outcome.error(),
+    TrialResult result = new TrialResult(trialId, sweep, cfg.effectiveMap(), swept, outcome.status(), outcome.error(),
         attempt, outcome.startEpoch(), settings.codeVersion(), host, device, started, Instant.now(),
         outcome.dataVariant(), outcome.epochs());
     store.commit(result);

@@ -54,6 +54,7 @@ public final class Choices {
     private final String id;
     Optimizer(String id) { this.id = id; }
     @Override public String id() { return id; }
+    public boolean hasLatentWeights() { return this != BOP; }
   }
 
   /** Bop's flip test: {@code strict} is the authors' code (w*m > tau, +1 at equality), {@code inclusive} paper Eq. 6. */
