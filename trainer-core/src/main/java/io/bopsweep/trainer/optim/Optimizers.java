@@ -1,5 +1,6 @@
 package io.bopsweep.trainer.optim;
 
+import io.bopsweep.trainer.config.Choices.Optimizer;
 import io.bopsweep.trainer.config.ConfigException;
 import io.bopsweep.trainer.config.TrialConfig;
 import io.bopsweep.trainer.model.Param;
@@ -43,11 +44,28 @@ public final class Optimizers {
     register("sgd-latent", cfg -> List.of(Assignment.all(LatentSgd.of(cfg))));
   }
 
-  /** Makes an optimizer available under a name; a name is registered once. */
-  public static synchronized void register(String name, Definition definition) {
+  /** Takes a registered optimizer back (tests that register one for their own run). */
+  @FunctionalInterface
+  public interface Registration extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  /**
+   * Makes an optimizer available under a name, also as a value of the {@code optimizer} setting,
+   * until the returned registration is closed; a name is registered once.
+   */
+  public static synchronized Registration register(String name, Definition definition) {
     if (REGISTRY.putIfAbsent(name, definition) != null) {
       throw new IllegalStateException("optimizer '" + name + "' is already registered");
     }
+    Optimizer.declare(name);
+    return () -> {
+      synchronized (Optimizers.class) {
+        REGISTRY.remove(name);
+        Optimizer.withdraw(name);
+      }
+    };
   }
 
   /** The registered names, in registration order. */
