@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.bopsweep.trainer.bench.StepBenchmark;
 import io.bopsweep.trainer.config.TrialConfig;
-import io.bopsweep.trainer.optim.KernelThreads;
+import io.bopsweep.trainer.kernels.KernelThreads;
 import io.bopsweep.trainer.optim.TrialOptimizer;
 import java.io.BufferedReader;
 import java.io.IOException;

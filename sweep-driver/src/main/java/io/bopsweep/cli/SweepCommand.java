@@ -13,7 +13,7 @@ import io.bopsweep.sweep.Trial;
 import io.bopsweep.sweep.TrialTask;
 import io.bopsweep.sweep.Warmup;
 import io.bopsweep.sweep.WarmupPlugin;
-import io.bopsweep.trainer.optim.KernelThreads;
+import io.bopsweep.trainer.kernels.KernelThreads;
 import io.bopsweep.trainer.config.Choices.Dataset;
 import io.bopsweep.trainer.data.DataCache;
 import java.io.PrintWriter;

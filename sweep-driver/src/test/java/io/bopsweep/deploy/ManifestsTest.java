@@ -12,12 +12,21 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** The Kubernetes manifests and Spark profiles parse and hold the fields that matter. */
 class ManifestsTest {
   static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
   static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+  /** A property of the parent pom, such as spark.version: the version the build uses. */
+  static String pomProperty(String name) throws Exception {
+    Matcher m = Pattern.compile("<" + Pattern.quote(name) + ">([^<]+)</").matcher(Files.readString(ROOT.resolve("pom.xml")));
+    assertTrue(m.find(), "pom.xml defines " + name);
+    return m.group(1).strip();
+  }
 
   static List<JsonNode> documents(String file) throws Exception {
     List<JsonNode> docs = new ArrayList<>();
@@ -84,7 +93,7 @@ class ManifestsTest {
     assertEquals("SparkApplication", app.get("kind").asText());
     assertEquals("io.bopsweep.cli.Main", app.at("/spec/mainClass").asText());
     assertEquals("local:///opt/bopsweep/bopsweep-app.jar", app.at("/spec/mainApplicationFile").asText());
-    assertEquals("4.1.1", app.at("/spec/sparkVersion").asText());
+    assertEquals(pomProperty("spark.version"), app.at("/spec/sparkVersion").asText(), "the built Spark version");
     assertEquals("nvidia.com/gpu", app.at("/spec/executor/gpu/name").asText());
     assertEquals(1, app.at("/spec/executor/gpu/quantity").asInt());
     assertEquals("false", app.at("/spec/sparkConf/spark.speculation").asText());
@@ -111,7 +120,9 @@ class ManifestsTest {
   @Test
   void imageIsTheOfficialSparkImageOfTheBuiltVersionPinnedAndChecksummedWithoutSecrets() throws Exception {
     String dockerfile = Files.readString(ROOT.resolve("k8s/Dockerfile"));
-    assertTrue(dockerfile.contains("ARG SPARK_IMAGE=apache/spark:4.1.1-scala2.13-java17"), "same Spark version as the build");
+    String image = "ARG SPARK_IMAGE=apache/spark:" + pomProperty("spark.version") + "-scala"
+        + pomProperty("scala.binary.version") + "-java17";
+    assertTrue(dockerfile.contains(image), "same Spark version as the build: " + image);
     assertTrue(dockerfile.contains("FROM ${SPARK_IMAGE}@${SPARK_IMAGE_DIGEST}"), "pinned by digest");
     long downloads = dockerfile.lines().filter(l -> l.contains("curl -fsSL -o")).count();
     long checks = dockerfile.lines().filter(l -> l.contains("| sha256sum -c -")).count();

@@ -70,10 +70,8 @@ class SweepLocalModeTest {
     assertEquals(8, committed.size());
     Map<String, Integer> expectedEpochs = new HashMap<>();
     for (Trial t : trials) {
-      TrialStatus expected = switch (t.config().optimizer()) {
-        case SGD_LATENT -> TrialStatus.DIVERGED;
-        default -> t.config().batchSize() == 5000 ? TrialStatus.FAILED : TrialStatus.DONE;
-      };
+      TrialStatus expected = t.config().optimizer() == Choices.Optimizer.SGD_LATENT ? TrialStatus.DIVERGED
+          : t.config().batchSize() == 5000 ? TrialStatus.FAILED : TrialStatus.DONE;
       assertEquals(expected, committed.get(t.id()), t.swept().toString());
       assertEquals(1, store.attempts(t.id()).size());
       expectedEpochs.put(t.id(), expected == TrialStatus.DONE ? 2 : 0);

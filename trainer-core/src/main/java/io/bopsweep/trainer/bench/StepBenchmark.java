@@ -56,9 +56,10 @@ public final class StepBenchmark {
     double[] opt = new double[repeats];
     long macs;
     try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
-      Network net = Models.build(cfg, c, size, 10, manager);
+      Network net = Models.build(cfg, c, size, 10, TrialOptimizer.kernelStart(cfg), manager);
       macs = net.macsPerSample();
-      TrialOptimizer optimizer = new TrialOptimizer(cfg, net, manager);
+      // so many steps per epoch that the schedules stay at (or next to) their base values
+      TrialOptimizer optimizer = new TrialOptimizer(cfg, net, manager, Integer.MAX_VALUE);
       Pass pass = new Pass(true, Pass.KernelView.BINARY, cfg.bnMomentum());
       float[] pixels = new float[batch * c * size * size];
       long[] labels = new long[batch];
@@ -82,7 +83,7 @@ public final class StepBenchmark {
             scope.suppressNotUsedWarning();
             NDArray x = manager.create(pixels, new Shape(batch, c, size, size));
             NDArray y = manager.create(labels);
-            TrainStep.run(net, optimizer, pass, x, y, cfg.gamma(), optimizer.baseLr(), nanos);
+            TrainStep.run(net, optimizer, pass, x, y, nanos);
           }
         }
         if (profiling) {

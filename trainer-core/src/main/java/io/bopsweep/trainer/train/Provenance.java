@@ -3,7 +3,7 @@ package io.bopsweep.trainer.train;
 import ai.djl.engine.Engine;
 import ai.djl.engine.StandardCapabilities;
 import ai.djl.util.cuda.CudaUtils;
-import io.bopsweep.trainer.optim.KernelThreads;
+import io.bopsweep.trainer.kernels.KernelThreads;
 import io.bopsweep.trainer.optim.TrialOptimizer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

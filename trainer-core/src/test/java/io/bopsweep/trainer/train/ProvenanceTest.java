@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import ai.djl.engine.Engine;
-import io.bopsweep.trainer.optim.KernelThreads;
+import io.bopsweep.trainer.kernels.KernelThreads;
 import io.bopsweep.trainer.optim.TrialOptimizer;
 import org.junit.jupiter.api.Test;
 

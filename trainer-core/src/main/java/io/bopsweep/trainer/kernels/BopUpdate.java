@@ -1,4 +1,4 @@
-package io.bopsweep.trainer.optim;
+package io.bopsweep.trainer.kernels;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
@@ -7,7 +7,6 @@ import ai.djl.ndarray.types.DataType;
 import java.nio.ByteBuffer;
 import io.bopsweep.trainer.config.Choices.FlipRule;
 import io.bopsweep.trainer.config.Choices.MomentumStart;
-import io.bopsweep.trainer.model.Binarize;
 
 /**
  * Bop for one binary kernel: an exponential moving average m of the gradient, and a sign flip
@@ -90,7 +89,7 @@ public final class BopUpdate {
       momentum.muli((float) (1 - gamma)).addi(grad.mul((float) gamma));
     }
     started = true;
-    NDArray oldSign = Binarize.sign(w);
+    NDArray oldSign = ActivationKernels.signByTensors(w);
     NDArray wm = w.mul(momentum);
     NDArray newW;
     if (rule == FlipRule.STRICT) {

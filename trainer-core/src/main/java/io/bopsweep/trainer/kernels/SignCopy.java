@@ -1,12 +1,16 @@
-package io.bopsweep.trainer.optim;
+package io.bopsweep.trainer.kernels;
 
 import ai.djl.ndarray.NDArray;
-import io.bopsweep.trainer.model.Binarize;
 import java.nio.ByteBuffer;
 
 /** binary = sign(latent), for the latent-weight optimizers. */
-final class SignCopy {
+public final class SignCopy {
   private SignCopy() {}
+
+  /** @return how many binary weights changed (int64 scalar) */
+  public static NDArray copy(NDArray latent, NDArray binary) {
+    return copy(latent, binary, HostKernels.best());
+  }
 
   /** @return how many binary weights changed (int64 scalar) */
   static NDArray copy(NDArray latent, NDArray binary, HostKernels kernels) {
@@ -20,7 +24,7 @@ final class SignCopy {
   }
 
   static NDArray tensors(NDArray latent, NDArray binary) {
-    NDArray signs = Binarize.sign(latent);
+    NDArray signs = ActivationKernels.signByTensors(latent);
     NDArray flips = signs.neq(binary).sum();
     binary.muli(0f).addi(signs);
     return flips;

@@ -1,4 +1,4 @@
-package io.bopsweep.trainer.optim;
+package io.bopsweep.trainer.kernels;
 
 import io.bopsweep.trainer.config.ConfigException;
 import java.util.Locale;
@@ -58,6 +58,11 @@ public final class KernelThreads {
   /** Sets the calling thread's kernel threads as they are (tests). */
   static void set(int threads) {
     THREADS.set(Math.max(1, threads));
+  }
+
+  /** Which implementation updates CPU tensors: "vector (...)", "scalar", or "tensor operations". */
+  public static String hostKernels() {
+    return HostBuffers.ENABLED ? HostKernels.best().describe() : "tensor operations";
   }
 
   /** The calling thread's kernel threads. */

@@ -1,4 +1,4 @@
-package io.bopsweep.trainer.optim;
+package io.bopsweep.trainer.kernels;
 
 import java.nio.ByteBuffer;
 
@@ -86,7 +86,7 @@ interface HostKernels {
         return null;
       }
       try {
-        return (HostKernels) Class.forName("io.bopsweep.trainer.optim.VectorKernels").getDeclaredConstructor()
+        return (HostKernels) Class.forName("io.bopsweep.trainer.kernels.VectorKernels").getDeclaredConstructor()
             .newInstance();
       } catch (ReflectiveOperationException | LinkageError e) {
         return null;

@@ -1,4 +1,4 @@
-package io.bopsweep.trainer.optim;
+package io.bopsweep.trainer.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package io.bopsweep.trainer.optim;
+package io.bopsweep.trainer.kernels;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;

@@ -1,4 +1,4 @@
-package io.bopsweep.trainer.optim;
+package io.bopsweep.trainer.kernels;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

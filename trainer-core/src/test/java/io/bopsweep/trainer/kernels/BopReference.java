@@ -1,9 +1,12 @@
-package io.bopsweep.trainer.optim;
+package io.bopsweep.trainer.kernels;
 
 import io.bopsweep.trainer.config.Choices.FlipRule;
 import io.bopsweep.trainer.config.Choices.MomentumStart;
 
-/** Bop in plain Java, element by element, written from PAPER.md and the authors' formula, in float32 arithmetic. */
+/**
+ * Bop in plain Java, element by element, in float32 arithmetic: written from the paper (Helwegen et
+ * al., "Latent Weights Do Not Exist", NeurIPS 2019, Eq. 6) and the authors' code's formula.
+ */
 final class BopReference {
   final float[] w;
   final float[] m;

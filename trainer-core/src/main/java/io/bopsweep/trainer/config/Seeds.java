@@ -1,4 +1,4 @@
-package io.bopsweep.trainer.train;
+package io.bopsweep.trainer.config;
 
 /**
  * Independent random streams derived from a trial's seed, so that no random draw depends on what

@@ -1,4 +1,4 @@
-package io.bopsweep.trainer.optim;
+package io.bopsweep.trainer.kernels;
 
 import static jdk.incubator.vector.VectorOperators.GE;
 import static jdk.incubator.vector.VectorOperators.GT;

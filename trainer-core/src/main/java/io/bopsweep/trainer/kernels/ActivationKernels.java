@@ -1,4 +1,4 @@
-package io.bopsweep.trainer.optim;
+package io.bopsweep.trainer.kernels;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
@@ -12,6 +12,11 @@ import java.nio.ByteBuffer;
  */
 public final class ActivationKernels {
   private ActivationKernels() {}
+
+  /** sign(x) as tensor operations, on any device: +1 where x >= 0, -1 elsewhere, as float32. */
+  public static NDArray signByTensors(NDArray x) {
+    return x.gte(0f).toType(DataType.FLOAT32, false).muli(2f).subi(1f);
+  }
 
   /** sign(x): +1 where x >= 0, -1 elsewhere. */
   public static NDArray sign(NDArray x) {
