@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bopsweep.trainer.config.Settings;
 import io.bopsweep.trainer.train.CheckpointStore;
 import io.bopsweep.trainer.train.EpochRecord;
+import io.bopsweep.trainer.train.SavedModel;
 import io.bopsweep.trainer.train.TrialStatus;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -41,6 +42,7 @@ import org.apache.parquet.schema.MessageType;
  * <pre>
  * STORE.json                         format marker and schema version
  * epochs/TRIAL_ID.parquet            one file per trial: its epoch rows
+ * models/TRIAL_ID.bmodel             one file per DONE trial: its final model ({@link SavedModel})
  * trials/TRIAL_ID.parquet            one file per trial: its summary row (the commit point)
  * _checkpoints/TRIAL_ID/             epoch checkpoint and progress of a running trial
  * _attempts/TRIAL_ID/N.json          one record per attempt that started
@@ -48,7 +50,7 @@ import org.apache.parquet.schema.MessageType;
  * </pre>
  *
  * Contract, kept by every writer: a trial's files are written under _staging and renamed into
- * place, epochs first and the trials row last, so a trial is visible (its trials row exists)
+ * place, epochs first, then the model, and the trials row last, so a trial is visible (its trials row exists)
  * only once all its epochs are; a killed attempt leaves at most an epochs file without a trials
  * row, which readers ignore and the next attempt replaces; file names are the trial id, so no
  * trial and epoch is ever stored twice. The analysis views read only trials that have a row in
@@ -206,15 +208,32 @@ public final class ResultStore implements Serializable {
 
   /** Writes a trial's rows: epochs, then the trials row, each through _staging and a rename. */
   public void commit(TrialResult r) throws IOException {
+    commit(r, null);
+  }
+
+  /**
+   * Writes a trial's rows and its final model (null: none): epochs, the model, then the trials
+   * row, each through _staging and a rename.
+   */
+  public void commit(TrialResult r, SavedModel model) throws IOException {
     FileSystem fs = fs();
     Path staging = new Path(root(), "_staging/" + r.trialId() + "-" + UUID.randomUUID());
     fs.mkdirs(staging);
     try {
       Path epochsTmp = new Path(staging, "epochs.parquet");
       write(epochsTmp, ResultSchema.epochs(), epochRows(r));
+      Path modelTmp = new Path(staging, "model.bmodel");
+      if (model != null) {
+        try (OutputStream out = fs.create(modelTmp, true)) {
+          out.write(model.toBytes());
+        }
+      }
       Path trialsTmp = new Path(staging, "trials.parquet");
       write(trialsTmp, ResultSchema.trials(), List.of(trialRow(r)));
       move(fs, epochsTmp, new Path(root(), "epochs/" + r.trialId() + ".parquet"));
+      if (model != null) {
+        move(fs, modelTmp, modelPath(r.trialId()));
+      }
       if (Boolean.getBoolean("bopsweep.faultInjection.haltBetweenCommitRenames")) {
         Runtime.getRuntime().halt(137); // fault tests: the process dies between the two renames
       }
@@ -371,6 +390,52 @@ public final class ResultStore implements Serializable {
   private static void addOptional(Group g, String field, Double v) {
     if (v != null) {
       g.add(field, v);
+    }
+  }
+
+  Path modelPath(String trialId) {
+    return new Path(root(), "models/" + trialId + ".bmodel");
+  }
+
+  /** A committed trial's summary, as {@code evaluate} needs it. */
+  public record CommittedTrial(String trialId, TrialStatus status, Double finalTestAcc) {}
+
+  /** The committed trials row of one trial, if there is one. */
+  public java.util.Optional<CommittedTrial> committedTrial(String trialId) {
+    try {
+      FileSystem fs = fs();
+      Path f = new Path(root(), "trials/" + trialId + ".parquet");
+      if (!fs.exists(f)) {
+        return java.util.Optional.empty();
+      }
+      try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), f).withConf(conf()).build()) {
+        Group g = reader.read();
+        if (g == null) {
+          return java.util.Optional.empty();
+        }
+        Double acc = g.getFieldRepetitionCount("final_test_acc") == 0 ? null : g.getDouble("final_test_acc", 0);
+        return java.util.Optional.of(
+            new CommittedTrial(g.getString("trial_id", 0), TrialStatus.valueOf(g.getString("status", 0)), acc));
+      }
+    } catch (IOException e) {
+      throw new StoreException(uri + ": cannot read the trials row of " + trialId + " (" + oneLine(e) + ")");
+    }
+  }
+
+  /** The final model a DONE trial committed; a missing or damaged file is a {@link SavedModel.ModelFileException}. */
+  public SavedModel model(String trialId) throws SavedModel.ModelFileException {
+    Path f = modelPath(trialId);
+    String name = "models/" + trialId + ".bmodel";
+    try (InputStream in = fs().open(f)) {
+      return SavedModel.fromBytes(in.readAllBytes(), name);
+    } catch (FileNotFoundException e) {
+      throw new SavedModel.ModelFileException(name + ": no such model file in " + uri);
+    } catch (SavedModel.ModelFileException e) {
+      throw e;
+    } catch (org.apache.hadoop.fs.ChecksumException e) {
+      throw new SavedModel.ModelFileException(name + ": model file is damaged (the file system's checksum differs)");
+    } catch (IOException e) {
+      throw new SavedModel.ModelFileException(name + ": cannot read (" + oneLine(e) + ")");
     }
   }
 

@@ -8,6 +8,7 @@ import io.bopsweep.trainer.train.Checkpoint;
 import io.bopsweep.trainer.train.CheckpointStore;
 import io.bopsweep.trainer.train.EpochRecord;
 import io.bopsweep.trainer.train.Json;
+import io.bopsweep.trainer.train.SavedModel;
 import io.bopsweep.trainer.train.TrainingListener;
 import io.bopsweep.trainer.train.TrialOutcome;
 import io.bopsweep.trainer.train.TrialRunner;
@@ -74,7 +75,13 @@ public record TrialTask(
     DataCache.Loaded data = loadData(cfg.dataset(), conf);
     Splits splits = Splits.forTrial(cfg, data.variant(), data.train(), data.test());
     RunStateWriter runState = new RunStateWriter(store, trialId, cfg.epochs());
+    SavedModel[] finalModel = {null};
     TrainingListener listener = new TrainingListener() {
+      @Override
+      public void onFinalModel(TrialConfig c, SavedModel model) {
+        finalModel[0] = model;
+      }
+
       @Override
       public void onTrialStart(TrialConfig c, int startEpoch) {
         runState.progress(startEpoch, null);
@@ -98,7 +105,7 @@ public record TrialTask(
     TrialResult result = new TrialResult(trialId, sweep, cfg.toMap(), swept, outcome.status(), outcome.error(),
         attempt, outcome.startEpoch(), settings.codeVersion(), host, device, started, Instant.now(),
         outcome.dataVariant(), outcome.epochs());
-    store.commit(result);
+    store.commit(result, outcome.status() == TrialStatus.DONE ? finalModel[0] : null);
     store.clearRunState(trialId);
     Double finalAcc = outcome.epochs().isEmpty() ? null : outcome.epochs().get(outcome.epochs().size() - 1).testAcc();
     return new Summary(trialId, outcome.status(), outcome.error(), outcome.epochs().size(), finalAcc, attempt,

@@ -12,6 +12,9 @@ public interface TrainingListener {
   /** After each epoch, once its record (and checkpoint) exists. */
   default void onEpoch(TrialConfig config, EpochRecord record) {}
 
+  /** Once all epochs are trained (status DONE), before {@link #onTrialEnd}: the final network, on the host. */
+  default void onFinalModel(TrialConfig config, SavedModel model) {}
+
   /** When the trial ends, whatever its status. */
   default void onTrialEnd(TrialConfig config, TrialOutcome outcome) {}
 }

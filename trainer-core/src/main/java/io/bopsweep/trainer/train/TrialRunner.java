@@ -183,6 +183,7 @@ public final class TrialRunner {
         options.checkpoints().save(snapshot(cfg, globalStep, records, net, optimizer));
         options.listener().onEpoch(cfg, record);
       }
+      options.listener().onFinalModel(cfg, SavedModel.of(cfg.canonicalJson(), net));
     }
     return new TrialOutcome(TrialStatus.DONE, records, data.variant(), start[0], null, seconds(t0));
   }
