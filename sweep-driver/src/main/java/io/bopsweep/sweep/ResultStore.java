@@ -185,6 +185,13 @@ public final class ResultStore implements Serializable {
   /** Status of every committed trial, by id. */
   public Map<String, TrialStatus> committed() {
     Map<String, TrialStatus> out = new LinkedHashMap<>();
+    committedTrials().forEach((id, t) -> out.put(id, t.status()));
+    return out;
+  }
+
+  /** Every committed trial's summary, by id. */
+  public Map<String, CommittedTrial> committedTrials() {
+    Map<String, CommittedTrial> out = new LinkedHashMap<>();
     try {
       FileSystem fs = fs();
       Path dir = new Path(root(), "trials");
@@ -196,7 +203,8 @@ public final class ResultStore implements Serializable {
             ParquetReader.builder(new GroupReadSupport(), f.getPath()).withConf(conf()).build()) {
           Group g;
           while ((g = reader.read()) != null) {
-            out.put(g.getString("trial_id", 0), TrialStatus.valueOf(g.getString("status", 0)));
+            CommittedTrial t = committedTrial(g);
+            out.put(t.trialId(), t);
           }
         }
       }
@@ -204,6 +212,15 @@ public final class ResultStore implements Serializable {
     } catch (IOException e) {
       throw new StoreException(uri + ": cannot read trials (" + oneLine(e) + ")");
     }
+  }
+
+  private static CommittedTrial committedTrial(Group g) {
+    return new CommittedTrial(g.getString("trial_id", 0), TrialStatus.valueOf(g.getString("status", 0)),
+        optionalDouble(g, "final_test_acc"), optionalDouble(g, "best_test_acc"));
+  }
+
+  private static Double optionalDouble(Group g, String field) {
+    return g.getFieldRepetitionCount(field) == 0 ? null : g.getDouble(field, 0);
   }
 
   /** Writes a trial's rows: epochs, then the trials row, each through _staging and a rename. */
@@ -398,7 +415,7 @@ public final class ResultStore implements Serializable {
   }
 
   /** A committed trial's summary, as {@code evaluate} needs it. */
-  public record CommittedTrial(String trialId, TrialStatus status, Double finalTestAcc) {}
+  public record CommittedTrial(String trialId, TrialStatus status, Double finalTestAcc, Double bestTestAcc) {}
 
   /** The committed trials row of one trial, if there is one. */
   public java.util.Optional<CommittedTrial> committedTrial(String trialId) {
@@ -410,12 +427,7 @@ public final class ResultStore implements Serializable {
       }
       try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), f).withConf(conf()).build()) {
         Group g = reader.read();
-        if (g == null) {
-          return java.util.Optional.empty();
-        }
-        Double acc = g.getFieldRepetitionCount("final_test_acc") == 0 ? null : g.getDouble("final_test_acc", 0);
-        return java.util.Optional.of(
-            new CommittedTrial(g.getString("trial_id", 0), TrialStatus.valueOf(g.getString("status", 0)), acc));
+        return g == null ? java.util.Optional.empty() : java.util.Optional.of(committedTrial(g));
       }
     } catch (IOException e) {
       throw new StoreException(uri + ": cannot read the trials row of " + trialId + " (" + oneLine(e) + ")");

@@ -70,7 +70,7 @@ public final class SweepRunner {
     List<Trial> todo = pending(trials, store);
     int alreadyDone = trials.size() - todo.size();
     if (todo.isEmpty()) {
-      out.printf("sweep %s: all %d trials done; nothing to run%n", spec.name(), trials.size());
+      progress.summary(String.format("sweep %s: all %d trials done; nothing to run", spec.name(), trials.size()));
       return new Report(trials.size(), alreadyDone, 0, 0, 0, List.of());
     }
     out.printf("sweep %s: %d trials, %d already done, %d to run on %s%n", spec.name(), trials.size(), alreadyDone,
@@ -108,11 +108,11 @@ public final class SweepRunner {
       }
     }
     Report report = new Report(trials.size(), alreadyDone, done, diverged, failed, summaries);
-    out.printf("sweep %s: %d done, %d diverged, %d failed (of %d run; %d were already done)%n", spec.name(), done,
-        diverged, failed, summaries.size(), alreadyDone);
+    progress.summary(String.format("sweep %s: %d done, %d diverged, %d failed (of %d run; %d were already done)",
+        spec.name(), done, diverged, failed, summaries.size(), alreadyDone));
     for (TrialTask.Summary s : summaries) {
       if (s.status() != TrialStatus.DONE) {
-        out.printf("  %s %s: %s%n", s.trialId(), s.status(), s.error());
+        progress.summary(String.format("  %s %s: %s", s.trialId(), s.status(), s.error()));
       }
     }
     return report;

@@ -133,6 +133,7 @@ public record TrialTask(
     private Future<?> last = CompletableFuture.completedFuture(null);
     private Future<?> lastCheckpoint = last;
     private volatile Exception checkpointFailure;
+    private double bestTestAcc = Double.NaN;
 
     RunStateWriter(ResultStore store, String trialId, int epochs) {
       this(store, store.checkpoints(trialId), new Path(store.root(), "_checkpoints/" + trialId + "/progress.json"),
@@ -183,7 +184,9 @@ public record TrialTask(
       m.put("epochs", epochs);
       m.put("time", Instant.now().toString());
       if (r != null) {
+        bestTestAcc = r.testAcc() <= bestTestAcc ? bestTestAcc : r.testAcc();
         m.put("test_acc", r.testAcc());
+        m.put("best_test_acc", bestTestAcc);
         m.put("epoch_seconds", r.trainSeconds() + r.evalSeconds());
       }
       String line = Json.line(m);
