@@ -45,6 +45,7 @@ import org.apache.parquet.schema.MessageType;
  * models/TRIAL_ID.bmodel             one file per DONE trial: its final model ({@link SavedModel})
  * trials/TRIAL_ID.parquet            one file per trial: its summary row (the commit point)
  * _checkpoints/TRIAL_ID/             epoch checkpoint and progress of a running trial
+ * _live/TRIAL_ID/epoch-N.parquet     epoch rows of a running trial, each as it finishes (removed at commit)
  * _attempts/TRIAL_ID/N.json          one record per attempt that started
  * _staging/                          files being written
  * </pre>
@@ -456,9 +457,26 @@ public final class ResultStore implements Serializable {
     return new HadoopCheckpointStore(this, new Path(root(), "_checkpoints/" + trialId));
   }
 
-  /** Removes a committed trial's checkpoint and progress. */
+  /** Removes a committed trial's checkpoint, progress and live epoch rows. */
   public void clearRunState(String trialId) throws IOException {
     fs().delete(new Path(root(), "_checkpoints/" + trialId), true);
+    fs().delete(new Path(root(), "_live/" + trialId), true);
+  }
+
+  /**
+   * Writes a running trial's epoch rows, one file per epoch, each under a hidden name and renamed to
+   * {@code _live/TRIAL_ID/epoch-N.parquet} (the epochs/ schema), replacing an earlier attempt's.
+   */
+  public void writeLiveEpochs(TrialResult running) throws IOException {
+    FileSystem fs = fs();
+    Path dir = new Path(root(), "_live/" + running.trialId());
+    List<Group> rows = epochRows(running);
+    for (int i = 0; i < rows.size(); i++) {
+      String name = "epoch-" + running.epochs().get(i).epoch() + ".parquet";
+      Path tmp = new Path(dir, "." + name + "." + UUID.randomUUID() + ".tmp");
+      write(tmp, ResultSchema.epochs(), List.of(rows.get(i)));
+      move(fs, tmp, new Path(dir, name));
+    }
   }
 
   /** Records that an attempt of a trial started; returns its number (1 for the first). */

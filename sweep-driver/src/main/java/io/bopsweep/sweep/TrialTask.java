@@ -20,6 +20,7 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -89,6 +90,9 @@ public record TrialTask(
 
       @Override
       public void onEpoch(TrialConfig c, EpochRecord r) {
+        // live rows first: a progress file that shows an epoch implies its live rows are written
+        runState.live(new TrialResult(trialId, sweep, cfg.toMap(), swept, null, null, attempt, 0,
+            settings.codeVersion(), host, device, started, Instant.now(), splits.variant(), List.of(r)));
         runState.progress(r.epoch(), r);
       }
     };
@@ -195,6 +199,17 @@ public record TrialTask(
           store.writeSmall(progressFile, line);
         } catch (IOException e) {
           // progress is informational; the trial goes on
+        }
+      });
+    }
+
+    /** The rows of an epoch that just finished, for readers of running trials; skipped if the write fails. */
+    void live(TrialResult oneEpoch) {
+      last = WRITER.submit(() -> {
+        try {
+          store.writeLiveEpochs(oneEpoch);
+        } catch (IOException | RuntimeException e) {
+          // live rows are informational; the commit writes the epochs
         }
       });
     }
