@@ -93,7 +93,7 @@ public final class Progress {
           best = c.bestTestAcc();
           bestTrial = id;
         }
-        if (s == TrialStatus.DONE || s == TrialStatus.DIVERGED) {
+        if (s != TrialStatus.FAILED) {
           done++;
         } else {
           failed++;

@@ -75,12 +75,18 @@ public record TrialTask(
 
     DataCache.Loaded data = loadData(cfg.dataset(), conf);
     Splits splits = Splits.forTrial(cfg, data.variant(), data.train(), data.test());
-    RunStateWriter runState = new RunStateWriter(store, trialId, cfg.epochs());
+    String jobGroup = ctx == null ? null : ctx.getLocalProperty("spark.jobGroup.id");
+    RunStateWriter runState = new RunStateWriter(store, trialId, cfg.epochs(), jobGroup);
     SavedModel[] finalModel = {null};
     TrainingListener listener = new TrainingListener() {
       @Override
       public void onFinalModel(TrialConfig c, SavedModel model) {
         finalModel[0] = model;
+      }
+
+      @Override
+      public boolean stopAfter(TrialConfig c, EpochRecord r) {
+        return cancelled(ctx, jobGroup);
       }
 
       @Override
@@ -106,6 +112,11 @@ public record TrialTask(
     } finally {
       runState.drain();
     }
+    if (cancelled(ctx, jobGroup)) {
+      // the sweep has returned (or Spark killed this task): nothing more of this attempt is written
+      return new Summary(trialId, outcome.status(), "cancelled", outcome.epochs().size(), null, attempt,
+          outcome.startEpoch());
+    }
     TrialResult result = new TrialResult(trialId, sweep, cfg.toMap(), swept, outcome.status(), outcome.error(),
         attempt, outcome.startEpoch(), settings.codeVersion(), host, device, started, Instant.now(),
         outcome.dataVariant(), outcome.epochs());
@@ -114,6 +125,33 @@ public record TrialTask(
     Double finalAcc = outcome.epochs().isEmpty() ? null : outcome.epochs().get(outcome.epochs().size() - 1).testAcc();
     return new Summary(trialId, outcome.status(), outcome.error(), outcome.epochs().size(), finalAcc, attempt,
         outcome.startEpoch());
+  }
+
+  private static boolean cancelled(TaskContext ctx, String jobGroup) {
+    return Fence.closed(jobGroup) || ctx != null && ctx.isInterrupted();
+  }
+
+  /**
+   * The Spark job groups of sweeps that have returned. In local mode a task of a failed or
+   * cancelled job goes on running in the driver's JVM until its trial notices; from the moment its
+   * sweep closes the fence, its trial stops at the next epoch's end and no write of its run state
+   * (checkpoint, progress, live rows) and no commit happens any more.
+   */
+  public static final class Fence {
+    private static final java.util.Set<String> CLOSED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    private Fence() {}
+
+    static boolean closed(String jobGroup) {
+      return jobGroup != null && CLOSED.contains(jobGroup);
+    }
+
+    /** Closes a job group's fence; returns once every run-state write that had started is done. */
+    public static void close(String jobGroup) {
+      CLOSED.add(jobGroup);
+      // the writer runs one write at a time, in order: when this no-op runs, the write before it is done
+      RunStateWriter.await(RunStateWriter.WRITER.submit(() -> {}));
+    }
   }
 
   /**
@@ -138,17 +176,29 @@ public record TrialTask(
     private Future<?> lastCheckpoint = last;
     private volatile Exception checkpointFailure;
     private double bestTestAcc = Double.NaN;
+    private final String jobGroup;
 
-    RunStateWriter(ResultStore store, String trialId, int epochs) {
+    RunStateWriter(ResultStore store, String trialId, int epochs, String jobGroup) {
       this(store, store.checkpoints(trialId), new Path(store.root(), "_checkpoints/" + trialId + "/progress.json"),
-          epochs);
+          epochs, jobGroup);
     }
 
-    RunStateWriter(ResultStore store, CheckpointStore checkpoints, Path progressFile, int epochs) {
+    /** @param jobGroup the Spark job group of the trial's sweep: once its {@link Fence} is closed, nothing is written */
+    RunStateWriter(ResultStore store, CheckpointStore checkpoints, Path progressFile, int epochs, String jobGroup) {
       this.store = store;
       this.checkpoints = checkpoints;
       this.progressFile = progressFile;
       this.epochs = epochs;
+      this.jobGroup = jobGroup;
+    }
+
+    /** Submits a write that is skipped if the fence of this trial's sweep is closed by the time it runs. */
+    private Future<?> submit(Runnable write) {
+      return WRITER.submit(() -> {
+        if (!Fence.closed(jobGroup)) {
+          write.run();
+        }
+      });
     }
 
     @Override
@@ -166,7 +216,7 @@ public record TrialTask(
       if (failed != null) {
         throw failed instanceof IOException io ? io : new IOException(failed.getMessage(), failed);
       }
-      lastCheckpoint = WRITER.submit(() -> {
+      lastCheckpoint = submit(() -> {
         try {
           checkpoints.save(checkpoint);
         } catch (IOException | RuntimeException e) {
@@ -194,7 +244,7 @@ public record TrialTask(
         m.put("epoch_seconds", r.trainSeconds() + r.evalSeconds());
       }
       String line = Json.line(m);
-      last = WRITER.submit(() -> {
+      last = submit(() -> {
         try {
           store.writeSmall(progressFile, line);
         } catch (IOException e) {
@@ -205,7 +255,7 @@ public record TrialTask(
 
     /** The rows of an epoch that just finished, for readers of running trials; skipped if the write fails. */
     void live(TrialResult oneEpoch) {
-      last = WRITER.submit(() -> {
+      last = submit(() -> {
         try {
           store.writeLiveEpochs(oneEpoch);
         } catch (IOException | RuntimeException e) {
@@ -219,7 +269,7 @@ public record TrialTask(
       await(last);
     }
 
-    private static void await(Future<?> f) {
+    static void await(Future<?> f) {
       try {
         f.get();
       } catch (InterruptedException e) {

@@ -66,7 +66,7 @@ class TrialOverheadTest {
 
   private RunStateWriter writer(ResultStore store, CheckpointStore checkpoints, int epochs) {
     return new RunStateWriter(store, checkpoints, new org.apache.hadoop.fs.Path(store.root(), "_checkpoints/t1/progress.json"),
-        epochs);
+        epochs, null);
   }
 
   private java.nio.file.Path progressFile() {
