@@ -1,6 +1,7 @@
 package io.bopsweep.sweep;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bopsweep.cli.Main;
@@ -165,6 +166,18 @@ class SweepLocalModeTest {
     assertTrue(again.out().contains("sweep small: all 2 trials done; nothing to run"), again.out());
     List<String> after = Files.readAllLines(log);
     assertEquals("sweep small: all 2 trials done; nothing to run", after.get(after.size() - 1));
+  }
+
+  @Test
+  void theSparkUiIsOffUnlessAskedFor() throws Exception {
+    Path spec = Files.writeString(tmp.resolve("ui.yaml"),
+        "fixed: {dataset: mnist, model: mlp, width: 16, epochs: 1, train_limit: 300, test_limit: 100}\n");
+    Run withUi = cli("sweep", spec.toString(), "--results", tmp.resolve("ui-results").toString(), "--ui");
+    assertEquals(0, withUi.exit(), withUi.out() + withUi.err());
+    assertTrue(withUi.out().contains("Spark UI: http://"), withUi.out());
+    Run without = cli("sweep", spec.toString(), "--results", tmp.resolve("no-ui-results").toString());
+    assertEquals(0, without.exit(), without.out() + without.err());
+    assertFalse(without.out().contains("Spark UI"), without.out());
   }
 
   @Test
