@@ -2,9 +2,11 @@ package io.bopsweep.cli;
 
 import io.bopsweep.sweep.CostEstimate;
 import io.bopsweep.sweep.Grid;
+import io.bopsweep.sweep.ResultStore;
 import io.bopsweep.sweep.SpecParser;
 import io.bopsweep.sweep.SweepSpec;
 import io.bopsweep.sweep.Trial;
+import io.bopsweep.trainer.train.TrialStatus;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,11 +44,20 @@ final class PlanCommand implements Callable<Integer> {
   @Option(names = "--limit", paramLabel = "N", defaultValue = "50", description = "list at most N trials (default: 50)")
   int limit;
 
+  @Option(names = "--results", paramLabel = "DIR_OR_URI",
+      description = "also show each trial's status in this results store: done, diverged, failed or pending")
+  String results;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     SweepSpec sweep = SpecParser.parse(specFile);
-    List<Trial> trials = Grid.expand(sweep);
+    Grid.Expansion expansion = Grid.plan(sweep);
+    List<Trial> trials = expansion.trials();
+    Map<String, TrialStatus> status = null;
+    if (results != null) {
+      status = ResultStore.open(results, new org.apache.hadoop.conf.Configuration()).committedByCurrentId();
+    }
     try {
       CostEstimate.checkModels(trials);
     } catch (io.bopsweep.trainer.config.ConfigException e) {
@@ -67,16 +78,24 @@ final class PlanCommand implements Callable<Integer> {
     if (epochsColumn) {
       header.add("epochs");
     }
+    if (status != null) {
+      header.add("status");
+    }
     rows.add(header);
     for (int i = 0; i < trials.size() && i < limit; i++) {
       Trial t = trials.get(i);
       Map<String, Object> cfg = t.config().toMap();
       List<String> row = new ArrayList<>(List.of(String.valueOf(i + 1), t.id()));
+      Set<String> notApplying = t.config().notApplying();
       for (String c : columns) {
-        row.add(String.valueOf(cfg.get(c)));
+        row.add(notApplying.contains(c) ? "-" : String.valueOf(cfg.get(c)));
       }
       if (epochsColumn) {
         row.add(String.valueOf(t.config().epochs()));
+      }
+      if (status != null) {
+        TrialStatus s = status.get(t.id());
+        row.add(s == null ? "pending" : s.name().toLowerCase(java.util.Locale.ROOT));
       }
       rows.add(row);
     }
@@ -84,11 +103,28 @@ final class PlanCommand implements Callable<Integer> {
     if (trials.size() > limit) {
       out.printf("... %d more%n", trials.size() - limit);
     }
+    for (Grid.NoEffect n : expansion.noEffect()) {
+      out.println("note: " + n.message());
+    }
+    for (Grid.Collapse c : expansion.collapsed()) {
+      out.printf("collapsed into trial %d (%s): %s%n", c.keptNumber(), c.kept().id(), String.join("; ", c.dropped()));
+    }
+    if (status != null) {
+      Map<String, Long> counts = new java.util.TreeMap<>();
+      for (Trial t : trials) {
+        TrialStatus s = status.get(t.id());
+        counts.merge(s == null ? "pending" : s.name().toLowerCase(java.util.Locale.ROOT), 1L, Long::sum);
+      }
+      out.println("in " + results + ": " + counts.entrySet().stream().map(e -> e.getValue() + " " + e.getKey())
+          .collect(java.util.stream.Collectors.joining(", ")));
+    }
     double flops = CostEstimate.totalFlops(trials);
     long epochs = trials.stream().mapToLong(t -> t.config().epochs()).sum();
-    out.printf("%d trials (%d points x %d grid combinations x %d seeds), %,d epochs, %.3g PFLOP%n", trials.size(),
-        sweep.points().size(), trials.size() / Math.max(1, sweep.points().size() * sweep.seeds().size()),
-        sweep.seeds().size(), epochs, flops / 1e15);
+    int combos = sweep.grid().values().stream().mapToInt(List::size).reduce(1, (a, b) -> a * b);
+    int asked = sweep.points().size() * combos * sweep.seeds().size();
+    out.printf("%d trials (%d points x %d grid combinations x %d seeds%s), %,d epochs, %.3g PFLOP%n", trials.size(),
+        sweep.points().size(), combos, sweep.seeds().size(),
+        asked == trials.size() ? "" : ", " + (asked - trials.size()) + " duplicates collapsed", epochs, flops / 1e15);
     if (noProbe) {
       return 0;
     }

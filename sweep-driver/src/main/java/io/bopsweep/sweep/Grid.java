@@ -1,20 +1,61 @@
 package io.bopsweep.sweep;
 
 import io.bopsweep.trainer.config.ConfigException;
+import io.bopsweep.trainer.config.Settings;
 import io.bopsweep.trainer.config.TrialConfig;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
-/** Pure expansion of a sweep spec into its trials: points x grid x seeds, in a stable order. */
+/**
+ * Pure expansion of a sweep spec into its trials: points x grid x seeds, in a stable order.
+ *
+ * <p>Trials that differ only in settings without effect on them (see {@link Settings}) are one
+ * trial: the first in expansion order is kept and the others are reported as collapsed. A spec
+ * that asks for the very same resolved settings twice (e.g. a point listed twice) is refused.
+ */
 public final class Grid {
   private Grid() {}
 
+  /**
+   * Trials that collapsed into one.
+   *
+   * @param kept the trial that stays (1-based position {@code keptNumber} in the expansion)
+   * @param dropped where in the spec each collapsed duplicate came from
+   */
+  public record Collapse(Trial kept, int keptNumber, List<String> dropped) {}
+
+  /**
+   * A setting the spec gives that has no effect on some of its trials.
+   *
+   * @param setting its name
+   * @param where the values of the settings deciding it, e.g. "optimizer adam-latent"
+   * @param values how many distinct values the spec gives it there
+   */
+  public record NoEffect(String setting, String where, int values) {
+    public String message() {
+      return setting + " has no effect for " + where + ": " + (values > 1 ? "its " + values + " values collapse to 1"
+          : "its value is ignored");
+    }
+  }
+
+  /** The distinct trials of a spec, and what collapsed on the way. */
+  public record Expansion(List<Trial> trials, List<Collapse> collapsed, List<NoEffect> noEffect) {}
+
   public static List<Trial> expand(SweepSpec spec) {
+    return plan(spec).trials();
+  }
+
+  public static Expansion plan(SweepSpec spec) {
     List<Trial> out = new ArrayList<>();
     Map<String, Integer> seen = new HashMap<>();
+    Map<TrialConfig, String> asked = new HashMap<>();
+    Map<Integer, List<String>> dropped = new LinkedHashMap<>();
+    Map<String, Map<String, Set<Object>>> ignored = new LinkedHashMap<>();
     List<String> axes = new ArrayList<>(spec.grid().keySet());
     List<Map<String, Object>> combos = new ArrayList<>();
     product(spec, axes, 0, new LinkedHashMap<>(), combos);
@@ -31,19 +72,52 @@ public final class Grid {
           } catch (ConfigException e) {
             throw new SpecException(spec.source() + ": " + describe(spec, p, combo) + ": " + e.getMessage());
           }
-          String id = TrialId.of(cfg);
+          String here = describe(spec, p, combo) + " seed " + seed;
+          String twin = asked.putIfAbsent(cfg, here);
+          if (twin != null) {
+            throw new SpecException(spec.source() + ": duplicate points: " + here + " resolves to the same settings as "
+                + twin);
+          }
+          Set<String> given = new LinkedHashSet<>(spec.fixed().keySet());
+          given.addAll(spec.points().get(p).keySet());
+          given.addAll(combo.keySet());
+          Set<String> notApplying = cfg.notApplying();
+          Map<String, Object> values = cfg.toMap();
+          for (String key : given) {
+            if (notApplying.contains(key)) {
+              String where = where(Settings.byName(key).applies().reads(), values);
+              ignored.computeIfAbsent(key, k -> new LinkedHashMap<>()).computeIfAbsent(where, w -> new LinkedHashSet<>())
+                  .add(values.get(key));
+            }
+          }
+          TrialConfig normal = cfg.normalized();
+          String id = TrialId.of(normal);
           Integer earlier = seen.putIfAbsent(id, out.size());
           if (earlier != null) {
-            throw new SpecException(spec.source() + ": duplicate points: " + describe(spec, p, combo) + " seed " + seed
-                + " resolves to the same trial as trial " + (earlier + 1) + " (" + id + ")");
+            dropped.computeIfAbsent(earlier, k -> new ArrayList<>()).add(here);
+            continue;
           }
           Map<String, Object> swept = new LinkedHashMap<>(spec.points().get(p));
           swept.putAll(combo);
-          out.add(new Trial(id, spec.name(), cfg, swept));
+          swept.keySet().removeAll(notApplying);
+          out.add(new Trial(id, spec.name(), normal, swept));
         }
       }
     }
-    return out;
+    List<Collapse> collapsed = new ArrayList<>();
+    dropped.forEach((i, list) -> collapsed.add(new Collapse(out.get(i), i + 1, List.copyOf(list))));
+    List<NoEffect> noEffect = new ArrayList<>();
+    ignored.forEach((key, byWhere) -> byWhere.forEach((where, vals) -> noEffect.add(new NoEffect(key, where,
+        vals.size()))));
+    return new Expansion(List.copyOf(out), List.copyOf(collapsed), List.copyOf(noEffect));
+  }
+
+  private static String where(List<String> reads, Map<String, Object> values) {
+    List<String> parts = new ArrayList<>();
+    for (String r : reads) {
+      parts.add(r + " " + values.get(r));
+    }
+    return String.join(" and ", parts);
   }
 
   private static String describe(SweepSpec spec, int point, Map<String, Object> combo) {

@@ -8,7 +8,8 @@ import org.apache.parquet.schema.Types;
 
 /**
  * The two tables of the result store. Every row carries the trial id, the attempt, where and when it
- * ran, and the trial's full config as columns (named as the settings). Per-epoch values that share
+ * ran, and the trial's config as columns (named as the settings; null where a setting does not act
+ * on the trial, see {@link Settings}). Per-epoch values that share
  * a setting's name are prefixed: {@code epoch_gamma}, {@code epoch_lr}.
  */
 public final class ResultSchema {
@@ -30,19 +31,19 @@ public final class ResultSchema {
     for (Settings.Setting s : Settings.all()) {
       switch (s.type()) {
         case INT:
-          b.required(PrimitiveTypeName.INT32).named(s.name());
+          b.optional(PrimitiveTypeName.INT32).named(s.name());
           break;
         case LONG:
-          b.required(PrimitiveTypeName.INT64).named(s.name());
+          b.optional(PrimitiveTypeName.INT64).named(s.name());
           break;
         case DOUBLE:
-          b.required(PrimitiveTypeName.DOUBLE).named(s.name());
+          b.optional(PrimitiveTypeName.DOUBLE).named(s.name());
           break;
         case BOOL:
-          b.required(PrimitiveTypeName.BOOLEAN).named(s.name());
+          b.optional(PrimitiveTypeName.BOOLEAN).named(s.name());
           break;
         default:
-          b.required(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named(s.name());
+          b.optional(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named(s.name());
       }
     }
     return b;

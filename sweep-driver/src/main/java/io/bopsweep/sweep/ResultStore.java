@@ -224,6 +224,54 @@ public final class ResultStore implements Serializable {
     return g.getFieldRepetitionCount(field) == 0 ? null : g.getDouble(field, 0);
   }
 
+  /**
+   * One stored trials row, as read back.
+   *
+   * @param trialId the id it was stored under (ids of earlier versions may differ from {@link #currentId})
+   * @param currentId the id this version gives its config (recomputed from config_json)
+   */
+  public record StoredTrial(String trialId, String currentId, String sweep, TrialStatus status, String configJson) {}
+
+  /** Every committed trials row. */
+  public List<StoredTrial> trialRecords() {
+    List<StoredTrial> out = new ArrayList<>();
+    try {
+      FileSystem fs = fs();
+      Path dir = new Path(root(), "trials");
+      if (!fs.exists(dir)) {
+        return out;
+      }
+      for (FileStatus f : fs.listStatus(dir, PARQUET)) {
+        try (ParquetReader<Group> reader =
+            ParquetReader.builder(new GroupReadSupport(), f.getPath()).withConf(conf()).build()) {
+          Group g;
+          while ((g = reader.read()) != null) {
+            String json = g.getString("config_json", 0);
+            out.add(new StoredTrial(g.getString("trial_id", 0), TrialId.ofStoredConfig(json), g.getString("sweep", 0),
+                TrialStatus.valueOf(g.getString("status", 0)), json));
+          }
+        }
+      }
+      return out;
+    } catch (IOException e) {
+      throw new StoreException(uri + ": cannot read trials (" + oneLine(e) + ")");
+    }
+  }
+
+  /**
+   * Status of every committed trial by the id this version gives it: rows stored under the id of an
+   * earlier version count for the trial they compute. Where several rows map to one trial (trials
+   * an earlier version told apart by settings without effect), a final status (DONE, DIVERGED)
+   * wins over FAILED.
+   */
+  public Map<String, TrialStatus> committedByCurrentId() {
+    Map<String, TrialStatus> out = new LinkedHashMap<>();
+    for (StoredTrial t : trialRecords()) {
+      out.merge(t.currentId(), t.status(), (a, b) -> a == TrialStatus.FAILED ? b : a);
+    }
+    return out;
+  }
+
   /** Writes a trial's rows: epochs, then the trials row, each through _staging and a rename. */
   public void commit(TrialResult r) throws IOException {
     commit(r, null);
@@ -319,6 +367,9 @@ public final class ResultStore implements Serializable {
     g.add("data_variant", r.dataVariant());
     for (Settings.Setting s : Settings.all()) {
       Object v = r.config().get(s.name());
+      if (v == null) {
+        continue; // the setting does not act on this trial
+      }
       switch (s.type()) {
         case INT:
           g.add(s.name(), ((Number) v).intValue());

@@ -55,7 +55,7 @@ public final class SweepRunner {
 
   /** Trials of the sweep that have no DONE, DIVERGED or STOPPED row in the store (those are final; FAILED ones run again). */
   public static List<Trial> pending(List<Trial> trials, ResultStore store) {
-    Map<String, TrialStatus> committed = store.committed();
+    Map<String, TrialStatus> committed = store.committedByCurrentId();
     List<Trial> out = new ArrayList<>();
     for (Trial t : trials) {
       TrialStatus s = committed.get(t.id());

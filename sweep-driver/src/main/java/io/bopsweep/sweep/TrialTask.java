@@ -97,7 +97,7 @@ public record TrialTask(
       @Override
       public void onEpoch(TrialConfig c, EpochRecord r) {
         // live rows first: a progress file that shows an epoch implies its live rows are written
-        runState.live(new TrialResult(trialId, sweep, cfg.toMap(), swept, null, null, attempt, 0,
+        runState.live(new TrialResult(trialId, sweep, cfg.effectiveMap(), swept, null, null, attempt, 0,
             settings.codeVersion(), host, device, started, Instant.now(), splits.variant(), List.of(r)));
         runState.progress(r.epoch(), r);
       }
@@ -117,7 +117,7 @@ public record TrialTask(
       return new Summary(trialId, outcome.status(), "cancelled", outcome.epochs().size(), null, attempt,
           outcome.startEpoch());
     }
-    TrialResult result = new TrialResult(trialId, sweep, cfg.toMap(), swept, outcome.status(), outcome.error(),
+    TrialResult result = new TrialResult(trialId, sweep, cfg.effectiveMap(), swept, outcome.status(), outcome.error(),
         attempt, outcome.startEpoch(), settings.codeVersion(), host, device, started, Instant.now(),
         outcome.dataVariant(), outcome.epochs());
     store.commit(result, outcome.status() == TrialStatus.DONE ? finalModel[0] : null);

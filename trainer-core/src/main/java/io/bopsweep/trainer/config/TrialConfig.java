@@ -128,6 +128,35 @@ public record TrialConfig(
     }
   }
 
+  /** This config with every setting that does not act on it at its default (see {@link Settings}). */
+  public TrialConfig normalized() {
+    Map<String, Object> plain = new LinkedHashMap<>();
+    Settings.normalize(Settings.all(), Settings.resolve(toMap())).forEach((k, v) -> plain.put(k, Settings.plain(v)));
+    return of(plain);
+  }
+
+  /** The names of the settings that do not act on this trial. */
+  public java.util.Set<String> notApplying() {
+    return Settings.notApplying(Settings.all(), Settings.resolve(toMap()));
+  }
+
+  /** Sorted-key JSON of {@link Settings#identity}: the text a trial id hashes. */
+  public String identityJson() {
+    try {
+      return CANONICAL_JSON.writeValueAsString(Settings.identity(Settings.all(), Settings.resolve(toMap())));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** {@link #toMap()} with the settings that do not act on this trial as null: what the store records. */
+  public Map<String, Object> effectiveMap() {
+    Map<String, Object> m = new LinkedHashMap<>(toMap());
+    notApplying().forEach(name -> m.put(name, null));
+    return Collections.unmodifiableMap(m);
+  }
+
+  /** Reads {@link #canonicalJson} (or a stored config_json, whose null settings take their defaults). */
   public static TrialConfig fromCanonicalJson(String json) {
     try {
       @SuppressWarnings("unchecked")
