@@ -4,19 +4,29 @@ import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
  * Registers a results store as Spark SQL views: {@code epochs_raw} and {@code trials_raw} (the
- * Parquet files as stored) and {@code trials} and {@code epochs} (deduplicated, committed only;
- * see views.sql). Knows the stored columns, never the trainer.
+ * Parquet files as stored), {@code epochs_running_raw} (running trials' epoch rows, _live/),
+ * {@code trials} and {@code epochs} (deduplicated, committed only) and {@code epochs_live}
+ * (committed epochs and those of running trials; see views.sql). Knows the stored columns, never
+ * the trainer.
  */
 public final class Results {
   private Results() {}
 
+  /** Where running trials' epoch rows are, one file per finished epoch (removed when the trial commits). */
+  static final String LIVE_EPOCHS = "_live/*/epoch-*.parquet";
+
   public static void register(SparkSession spark, String resultsUri) {
+    boolean hasTrials;
+    String[] liveFiles;
     Path root = new Path(resultsUri.contains(":") ? URI.create(resultsUri) : new java.io.File(resultsUri).toURI());
     try {
       FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
@@ -30,18 +40,32 @@ public final class Results {
         throw new AnalysisException(resultsUri + ": not a bopsweep results store (no STORE.json)");
       }
       checkVersion(fs, new Path(root, "STORE.json"), resultsUri);
-      if (!hasParquet(fs, new Path(root, "trials"))) {
+      hasTrials = hasParquet(fs, new Path(root, "trials"));
+      FileStatus[] live = fs.globStatus(new Path(root, LIVE_EPOCHS));
+      liveFiles = live == null ? new String[0]
+          : java.util.Arrays.stream(live).map(f -> f.getPath().toString()).toArray(String[]::new);
+      if (!hasTrials && liveFiles.length == 0) {
         throw new AnalysisException(resultsUri + ": the results store holds no trials yet");
       }
     } catch (IOException e) {
       throw new AnalysisException(resultsUri + ": cannot read (" + e.getMessage() + ")");
     }
-    spark.read().option("mergeSchema", "true").parquet(new Path(root, "trials").toString()).createOrReplaceTempView("trials_raw");
+    // the files, not the glob: Spark would look for a streaming sink's metadata under a glob and log that it is not there
+    Dataset<Row> running = liveFiles.length > 0 ? spark.read().option("mergeSchema", "true").parquet(liveFiles) : null;
+    if (hasTrials) {
+      spark.read().option("mergeSchema", "true").parquet(new Path(root, "trials").toString()).createOrReplaceTempView("trials_raw");
+    } else {
+      // only running trials so far: no trials row yet, and only the columns trials share with epochs
+      running.where("false").createOrReplaceTempView("trials_raw");
+    }
     if (hasParquetQuietly(spark, new Path(root, "epochs"))) {
       spark.read().option("mergeSchema", "true").parquet(new Path(root, "epochs").toString()).createOrReplaceTempView("epochs_raw");
+    } else if (running != null) {
+      running.where("false").createOrReplaceTempView("epochs_raw");
     } else {
       spark.sql("SELECT * FROM trials_raw WHERE false").createOrReplaceTempView("epochs_raw");
     }
+    (running != null ? running : spark.table("epochs_raw").where("false")).createOrReplaceTempView("epochs_running_raw");
     for (String statement : SqlFile.statements(SqlFile.text("views"))) {
       spark.sql(statement);
     }

@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Hyperparameter sweeps of binarized neural networks (Bop) on Apache Spark.",
-    subcommands = {DataCommand.class, TrainCommand.class, PlanCommand.class, SweepCommand.class,
+    subcommands = {DataCommand.class, TrainCommand.class, PlanCommand.class, SweepCommand.class, EvaluateCommand.class,
         ReportCommand.class, SqlCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
   public static final int EXIT_FAILED = 1;

@@ -65,6 +65,9 @@ final class SweepCommand implements Callable<Integer> {
   @Option(names = "--progress-interval", paramLabel = "SECONDS", defaultValue = "2", description = "how often progress is checked (default: 2)")
   double progressInterval;
 
+  @Option(names = "--ui", description = "turn the Spark UI on in local mode (off by default) and print its address")
+  boolean ui;
+
   @Option(names = "--log-file", paramLabel = "FILE", description = "also append progress lines here (default: <results>/_logs/<sweep>.log for local results)")
   Path logFile;
 
@@ -166,8 +169,15 @@ final class SweepCommand implements Callable<Integer> {
     if (dir != null) {
       builder.config(WarmupPlugin.DATA_DIR, dir);
     }
+    if (ui) {
+      // the UI without the console progress bar that comes with it on stderr
+      builder.config("spark.ui.enabled", "true").config("spark.ui.showConsoleProgress", "false");
+    }
     SparkSession spark = builder.getOrCreate();
     lock.onLost(() -> spark.sparkContext().cancelAllJobs());
+    if (ui) {
+      out.println("Spark UI: " + spark.sparkContext().uiWebUrl().getOrElse(() -> "(not started)"));
+    }
     try {
       ResultStore store = ResultStore.openOrCreate(resultsUri, spark.sparkContext().hadoopConfiguration());
       Path log = logFile;

@@ -15,20 +15,26 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
  * Polls the store while a sweep runs and prints a line whenever an epoch or trial finishes:
- * trials done / running / failed, epochs done, ETA. Lines go to the terminal and, if given, a log file.
+ * trials done / running / failed, epochs done, the best test accuracy so far, ETA. Lines go to
+ * the terminal and, if given, a log file. The polling thread is never interrupted: an interrupt
+ * would close the NIO channel of a read in progress (ClosedByInterruptException); {@link #stop}
+ * wakes it and waits for the poll in progress instead.
  */
 public final class Progress {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final long STOP_WAIT_MILLIS = 60_000;
   private final ResultStore store;
   private final PrintWriter out;
   private final Path logFile;
   private final long intervalMillis;
+  private final CountDownLatch stopping = new CountDownLatch(1);
   private Thread thread;
-  private volatile boolean running;
   private long epochsShown;
 
   public Progress(ResultStore store, PrintWriter out, Path logFile, long intervalMillis) {
@@ -44,16 +50,21 @@ public final class Progress {
     todo.forEach(t -> epochsOf.put(t.id(), t.config().epochs()));
     long totalEpochs = epochsOf.values().stream().mapToLong(Integer::longValue).sum();
     long t0 = System.nanoTime();
-    running = true;
     thread = new Thread(() -> {
       String last = "";
-      while (running) {
+      boolean finalPoll = false;
+      while (!finalPoll) {
         try {
-          Thread.sleep(intervalMillis);
+          finalPoll = stopping.await(intervalMillis, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
-          break;
+          finalPoll = true;
         }
-        String line = snapshot(ids, epochsOf, totalEpochs, alreadyDone, total, t0);
+        String line;
+        try {
+          line = snapshot(ids, epochsOf, totalEpochs, alreadyDone, total, t0);
+        } catch (StoreException e) {
+          continue; // progress is best effort: the next poll tries again
+        }
         String counts = line.substring(0, line.lastIndexOf("; ETA"));
         if (!counts.equals(last)) {
           emit(line);
@@ -67,16 +78,23 @@ public final class Progress {
 
   String snapshot(Set<String> ids, Map<String, Integer> epochsOf, long totalEpochs, int alreadyDone, int total,
       long t0) {
-    Map<String, TrialStatus> committed = store.committed();
+    Map<String, ResultStore.CommittedTrial> committed = store.committedTrials();
     Map<String, String> running = store.progress();
     int done = 0;
     int failed = 0;
     long epochsDone = 0;
+    double best = Double.NaN;
+    String bestTrial = null;
     for (String id : ids) {
-      TrialStatus s = committed.get(id);
-      if (s != null) {
+      ResultStore.CommittedTrial c = committed.get(id);
+      if (c != null) {
+        TrialStatus s = c.status();
         epochsDone += epochsOf.get(id);
-        if (s == TrialStatus.DONE || s == TrialStatus.DIVERGED) {
+        if (c.bestTestAcc() != null && better(c.bestTestAcc(), id, best, bestTrial)) {
+          best = c.bestTestAcc();
+          bestTrial = id;
+        }
+        if (s != TrialStatus.FAILED) {
           done++;
         } else {
           failed++;
@@ -88,7 +106,12 @@ public final class Progress {
       if (ids.contains(e.getKey()) && !committed.containsKey(e.getKey())) {
         active++;
         try {
-          epochsDone += ((Number) JSON.readValue(e.getValue(), Map.class).get("epoch")).longValue();
+          Map<?, ?> p = JSON.readValue(e.getValue(), Map.class);
+          epochsDone += ((Number) p.get("epoch")).longValue();
+          if (p.get("best_test_acc") instanceof Number acc && better(acc.doubleValue(), e.getKey(), best, bestTrial)) {
+            best = acc.doubleValue();
+            bestTrial = e.getKey();
+          }
         } catch (IOException | RuntimeException ignored) {
           // a progress file being replaced
         }
@@ -103,8 +126,14 @@ public final class Progress {
       double perEpoch = elapsed / epochsDone;
       eta = format(Duration.ofSeconds((long) (perEpoch * (totalEpochs - epochsDone))));
     }
-    return String.format("trials %d/%d done, %d running, %d failed; epochs %d/%d; ETA %s",
-        alreadyDone + done, total, active, failed, epochsDone, totalEpochs, eta);
+    String bestSoFar = bestTrial == null ? "" : String.format("; best test acc %.4f (%s)", best, bestTrial);
+    return String.format("trials %d/%d done, %d running, %d failed; epochs %d/%d%s; ETA %s",
+        alreadyDone + done, total, active, failed, epochsDone, totalEpochs, bestSoFar, eta);
+  }
+
+  /** Higher accuracy wins; among equal ones the smaller trial id, so that the line does not depend on listing order. */
+  private static boolean better(double acc, String id, double best, String bestTrial) {
+    return bestTrial == null || acc > best || acc == best && id.compareTo(bestTrial) < 0;
   }
 
   private static String format(Duration d) {
@@ -116,6 +145,17 @@ public final class Progress {
     String stamped = LocalTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss")) + " " + line;
     out.println(stamped);
     out.flush();
+    appendToLog(stamped);
+  }
+
+  /** Prints a line (a sweep's summary) to the terminal and the log file. */
+  void summary(String line) {
+    out.println(line);
+    out.flush();
+    appendToLog(line);
+  }
+
+  private void appendToLog(String stamped) {
     if (logFile != null) {
       try {
         Files.createDirectories(logFile.toAbsolutePath().getParent());
@@ -128,12 +168,12 @@ public final class Progress {
     }
   }
 
+  /** Wakes the polling thread for a last poll (its line shows the final counts if they changed) and waits for it. */
   void stop() {
-    running = false;
+    stopping.countDown();
     if (thread != null) {
-      thread.interrupt();
       try {
-        thread.join(5000);
+        thread.join(STOP_WAIT_MILLIS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }

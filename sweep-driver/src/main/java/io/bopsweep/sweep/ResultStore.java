@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bopsweep.trainer.config.Settings;
 import io.bopsweep.trainer.train.CheckpointStore;
 import io.bopsweep.trainer.train.EpochRecord;
+import io.bopsweep.trainer.train.SavedModel;
 import io.bopsweep.trainer.train.TrialStatus;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -41,15 +42,17 @@ import org.apache.parquet.schema.MessageType;
  * <pre>
  * STORE.json                         format marker and schema version
  * epochs/TRIAL_ID.parquet            one file per trial: its epoch rows
+ * models/TRIAL_ID.bmodel             one file per DONE trial: its final model ({@link SavedModel})
  * trials/TRIAL_ID.parquet            one file per trial: its summary row (the commit point)
  * _checkpoints/TRIAL_ID/             epoch checkpoint and progress of a running trial
+ * _live/TRIAL_ID/epoch-N.parquet     epoch rows of a running trial, each as it finishes (removed at commit)
  * _attempts/TRIAL_ID/N.json          one record per attempt that started
  * _manifests/SWEEP/TIME-HASH.json    one record per sweep run: spec text and hash, its trial ids
  * _staging/                          files being written
  * </pre>
  *
  * Contract, kept by every writer: a trial's files are written under _staging and renamed into
- * place, epochs first and the trials row last, so a trial is visible (its trials row exists)
+ * place, epochs first, then the model, and the trials row last, so a trial is visible (its trials row exists)
  * only once all its epochs are; a killed attempt leaves at most an epochs file without a trials
  * row, which readers ignore and the next attempt replaces; file names are the trial id, so no
  * trial and epoch is ever stored twice. The analysis views read only trials that have a row in
@@ -220,6 +223,13 @@ public final class ResultStore implements Serializable {
   /** Status of every committed trial, by id. */
   public Map<String, TrialStatus> committed() {
     Map<String, TrialStatus> out = new LinkedHashMap<>();
+    committedTrials().forEach((id, t) -> out.put(id, t.status()));
+    return out;
+  }
+
+  /** Every committed trial's summary, by id. */
+  public Map<String, CommittedTrial> committedTrials() {
+    Map<String, CommittedTrial> out = new LinkedHashMap<>();
     try {
       FileSystem fs = fs();
       Path dir = new Path(root(), "trials");
@@ -231,7 +241,8 @@ public final class ResultStore implements Serializable {
             ParquetReader.builder(new GroupReadSupport(), f.getPath()).withConf(conf()).build()) {
           Group g;
           while ((g = reader.read()) != null) {
-            out.put(g.getString("trial_id", 0), TrialStatus.valueOf(g.getString("status", 0)));
+            CommittedTrial t = committedTrial(g);
+            out.put(t.trialId(), t);
           }
         }
       }
@@ -239,6 +250,15 @@ public final class ResultStore implements Serializable {
     } catch (IOException e) {
       throw new StoreException(uri + ": cannot read trials (" + oneLine(e) + ")");
     }
+  }
+
+  private static CommittedTrial committedTrial(Group g) {
+    return new CommittedTrial(g.getString("trial_id", 0), TrialStatus.valueOf(g.getString("status", 0)),
+        optionalDouble(g, "final_test_acc"), optionalDouble(g, "best_test_acc"));
+  }
+
+  private static Double optionalDouble(Group g, String field) {
+    return g.getFieldRepetitionCount(field) == 0 ? null : g.getDouble(field, 0);
   }
 
   /**
@@ -291,11 +311,15 @@ public final class ResultStore implements Serializable {
 
   /** Writes a trial's rows: epochs, then the trials row, each through _staging and a rename. */
   public void commit(TrialResult r) throws IOException {
-    commit(r, DriverLock.Fence.NONE);
+    commit(r, null, DriverLock.Fence.NONE);
   }
 
-  /** As {@link #commit(TrialResult)}, checking the driver's fence after the writes, just before the renames. */
-  public void commit(TrialResult r, DriverLock.Fence fence) throws IOException {
+  /**
+   * Writes a trial's rows and its final model (null: none): epochs, the model, then the trials
+   * row, each through _staging and a rename, checking the driver's fence after the writes, just
+   * before the renames.
+   */
+  public void commit(TrialResult r, SavedModel model, DriverLock.Fence fence) throws IOException {
     upgradeMarker();
     FileSystem fs = fs();
     Path staging = new Path(root(), "_staging/" + r.trialId() + "-" + UUID.randomUUID());
@@ -303,10 +327,19 @@ public final class ResultStore implements Serializable {
     try {
       Path epochsTmp = new Path(staging, "epochs.parquet");
       write(epochsTmp, ResultSchema.epochs(), epochRows(r));
+      Path modelTmp = new Path(staging, "model.bmodel");
+      if (model != null) {
+        try (OutputStream out = fs.create(modelTmp, true)) {
+          out.write(model.toBytes());
+        }
+      }
       Path trialsTmp = new Path(staging, "trials.parquet");
       write(trialsTmp, ResultSchema.trials(), List.of(trialRow(r)));
       fence.check(this);
       move(fs, epochsTmp, new Path(root(), "epochs/" + r.trialId() + ".parquet"));
+      if (model != null) {
+        move(fs, modelTmp, modelPath(r.trialId()));
+      }
       if (Boolean.getBoolean("bopsweep.faultInjection.haltBetweenCommitRenames")) {
         Runtime.getRuntime().halt(137); // fault tests: the process dies between the two renames
       }
@@ -476,14 +509,72 @@ public final class ResultStore implements Serializable {
     }
   }
 
+  Path modelPath(String trialId) {
+    return new Path(root(), "models/" + trialId + ".bmodel");
+  }
+
+  /** A committed trial's summary, as {@code evaluate} needs it. */
+  public record CommittedTrial(String trialId, TrialStatus status, Double finalTestAcc, Double bestTestAcc) {}
+
+  /** The committed trials row of one trial, if there is one. */
+  public java.util.Optional<CommittedTrial> committedTrial(String trialId) {
+    try {
+      FileSystem fs = fs();
+      Path f = new Path(root(), "trials/" + trialId + ".parquet");
+      if (!fs.exists(f)) {
+        return java.util.Optional.empty();
+      }
+      try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), f).withConf(conf()).build()) {
+        Group g = reader.read();
+        return g == null ? java.util.Optional.empty() : java.util.Optional.of(committedTrial(g));
+      }
+    } catch (IOException e) {
+      throw new StoreException(uri + ": cannot read the trials row of " + trialId + " (" + oneLine(e) + ")");
+    }
+  }
+
+  /** The final model a DONE trial committed; a missing or damaged file is a {@link SavedModel.ModelFileException}. */
+  public SavedModel model(String trialId) throws SavedModel.ModelFileException {
+    Path f = modelPath(trialId);
+    String name = "models/" + trialId + ".bmodel";
+    try (InputStream in = fs().open(f)) {
+      return SavedModel.fromBytes(in.readAllBytes(), name);
+    } catch (FileNotFoundException e) {
+      throw new SavedModel.ModelFileException(name + ": no such model file in " + uri);
+    } catch (SavedModel.ModelFileException e) {
+      throw e;
+    } catch (org.apache.hadoop.fs.ChecksumException e) {
+      throw new SavedModel.ModelFileException(name + ": model file is damaged (the file system's checksum differs)");
+    } catch (IOException e) {
+      throw new SavedModel.ModelFileException(name + ": cannot read (" + oneLine(e) + ")");
+    }
+  }
+
   /** The epoch checkpoints of one trial, in _checkpoints/TRIAL_ID/. */
   public CheckpointStore checkpoints(String trialId) {
     return new HadoopCheckpointStore(this, new Path(root(), "_checkpoints/" + trialId));
   }
 
-  /** Removes a committed trial's checkpoint and progress. */
+  /** Removes a committed trial's checkpoint, progress and live epoch rows. */
   public void clearRunState(String trialId) throws IOException {
     fs().delete(new Path(root(), "_checkpoints/" + trialId), true);
+    fs().delete(new Path(root(), "_live/" + trialId), true);
+  }
+
+  /**
+   * Writes a running trial's epoch rows, one file per epoch, each under a hidden name and renamed to
+   * {@code _live/TRIAL_ID/epoch-N.parquet} (the epochs/ schema), replacing an earlier attempt's.
+   */
+  public void writeLiveEpochs(TrialResult running) throws IOException {
+    FileSystem fs = fs();
+    Path dir = new Path(root(), "_live/" + running.trialId());
+    List<Group> rows = epochRows(running);
+    for (int i = 0; i < rows.size(); i++) {
+      String name = "epoch-" + running.epochs().get(i).epoch() + ".parquet";
+      Path tmp = new Path(dir, "." + name + "." + UUID.randomUUID() + ".tmp");
+      write(tmp, ResultSchema.epochs(), List.of(rows.get(i)));
+      move(fs, tmp, new Path(dir, name));
+    }
   }
 
   /** Records that an attempt of a trial started; returns its number (1 for the first). */

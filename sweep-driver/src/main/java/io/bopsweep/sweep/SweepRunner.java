@@ -19,7 +19,8 @@ import org.apache.spark.sql.SparkSession;
 public final class SweepRunner {
 
   /** What a sweep run ended with. */
-  public record Report(int total, int alreadyDone, int done, int diverged, int failed, List<TrialTask.Summary> summaries) {
+  public record Report(int total, int alreadyDone, int done, int diverged, int failed, int stopped,
+      List<TrialTask.Summary> summaries) {
     public boolean anyFailed() {
       return failed > 0;
     }
@@ -52,13 +53,13 @@ public final class SweepRunner {
     return t.getClass().getSimpleName() + ": " + m;
   }
 
-  /** Trials of the sweep that have no DONE or DIVERGED row in the store (those are final; FAILED ones run again). */
+  /** Trials of the sweep that have no DONE, DIVERGED or STOPPED row in the store (those are final; FAILED ones run again). */
   public static List<Trial> pending(List<Trial> trials, ResultStore store) {
     Map<String, TrialStatus> committed = store.committedByCurrentId();
     List<Trial> out = new ArrayList<>();
     for (Trial t : trials) {
       TrialStatus s = committed.get(t.id());
-      if (s != TrialStatus.DONE && s != TrialStatus.DIVERGED) {
+      if (s != TrialStatus.DONE && s != TrialStatus.DIVERGED && s != TrialStatus.STOPPED) {
         out.add(t);
       }
     }
@@ -70,8 +71,8 @@ public final class SweepRunner {
     List<Trial> todo = pending(trials, store);
     int alreadyDone = trials.size() - todo.size();
     if (todo.isEmpty()) {
-      out.printf("sweep %s: all %d trials done; nothing to run%n", spec.name(), trials.size());
-      return new Report(trials.size(), alreadyDone, 0, 0, 0, List.of());
+      progress.summary(String.format("sweep %s: all %d trials done; nothing to run", spec.name(), trials.size()));
+      return new Report(trials.size(), alreadyDone, 0, 0, 0, 0, List.of());
     }
     out.printf("sweep %s: %d trials, %d already done, %d to run on %s%n", spec.name(), trials.size(), alreadyDone,
         todo.size(), spark.sparkContext().master());
@@ -84,7 +85,9 @@ public final class SweepRunner {
           store.uri(), hadoopConf, settings));
     }
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    jsc.setJobGroup("bopsweep-" + spec.name(), "sweep " + spec.name() + ": " + tasks.size() + " trials", true);
+    // one group per run: its fence closes when this run returns (see TrialTask.Fence)
+    String jobGroup = "bopsweep-" + spec.name() + "-" + java.util.UUID.randomUUID();
+    jsc.setJobGroup(jobGroup, "sweep " + spec.name() + ": " + tasks.size() + " trials", true);
     JavaRDD<TrialTask> rdd = jsc.parallelize(tasks, tasks.size());
     progress.start(todo, alreadyDone, trials.size());
     List<TrialTask.Summary> summaries;
@@ -95,24 +98,29 @@ public final class SweepRunner {
       // results could not be written
       throw new SweepFailedException("sweep " + spec.name() + " aborted: " + rootCause(e));
     } finally {
+      jsc.clearJobGroup();
+      TrialTask.Fence.close(jobGroup);
       progress.stop();
     }
     int done = 0;
     int diverged = 0;
     int failed = 0;
+    int stopped = 0;
     for (TrialTask.Summary s : summaries) {
       switch (s.status()) {
         case DONE -> done++;
         case DIVERGED -> diverged++;
+        case STOPPED -> stopped++;
         default -> failed++;
       }
     }
-    Report report = new Report(trials.size(), alreadyDone, done, diverged, failed, summaries);
-    out.printf("sweep %s: %d done, %d diverged, %d failed (of %d run; %d were already done)%n", spec.name(), done,
-        diverged, failed, summaries.size(), alreadyDone);
+    Report report = new Report(trials.size(), alreadyDone, done, diverged, failed, stopped, summaries);
+    progress.summary(String.format("sweep %s: %d done, %d diverged, %d failed%s (of %d run; %d were already done)",
+        spec.name(), done, diverged, failed, stopped == 0 ? "" : ", " + stopped + " stopped", summaries.size(),
+        alreadyDone));
     for (TrialTask.Summary s : summaries) {
-      if (s.status() != TrialStatus.DONE) {
-        out.printf("  %s %s: %s%n", s.trialId(), s.status(), s.error());
+      if (s.status() != TrialStatus.DONE && s.status() != TrialStatus.STOPPED) {
+        progress.summary(String.format("  %s %s: %s", s.trialId(), s.status(), s.error()));
       }
     }
     return report;

@@ -9,6 +9,7 @@ import io.bopsweep.trainer.train.CheckpointStore;
 import io.bopsweep.trainer.train.EpochRecord;
 import io.bopsweep.trainer.train.Json;
 import io.bopsweep.trainer.train.Provenance;
+import io.bopsweep.trainer.train.SavedModel;
 import io.bopsweep.trainer.train.TrainingListener;
 import io.bopsweep.trainer.train.TrialOutcome;
 import io.bopsweep.trainer.train.TrialRunner;
@@ -20,6 +21,7 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -74,16 +76,30 @@ public record TrialTask(
     int attempt = store.recordAttempt(trialId, attemptInfo);
 
     DataCache.Loaded data = loadData(cfg.dataset(), conf);
-    Splits splits;
+    Splits trialSplits;
     try {
-      splits = Splits.forTrial(cfg, data.variant(), data.train(), data.test());
+      trialSplits = Splits.forTrial(cfg, data.variant(), data.train(), data.test());
     } catch (IllegalArgumentException e) {
       // the trial's own split does not fit its data: its FAILED row, not a failed Spark task
       return finish(store, cfg, attempt, host, device, started, new TrialOutcome(TrialStatus.FAILED,
-          java.util.List.of(), data.variant(), 0, e.getClass().getSimpleName() + ": " + ResultStore.oneLine(e), 0));
+          java.util.List.of(), data.variant(), 0, e.getClass().getSimpleName() + ": " + ResultStore.oneLine(e), 0), null);
     }
-    RunStateWriter runState = new RunStateWriter(store, trialId, cfg.epochs());
+    Splits splits = trialSplits;
+    Provenance provenance = Provenance.here(settings.threadsPerTrial(), device);
+    String jobGroup = ctx == null ? null : ctx.getLocalProperty("spark.jobGroup.id");
+    RunStateWriter runState = new RunStateWriter(store, trialId, cfg.epochs(), jobGroup);
+    SavedModel[] finalModel = {null};
     TrainingListener listener = new TrainingListener() {
+      @Override
+      public void onFinalModel(TrialConfig c, SavedModel model) {
+        finalModel[0] = model;
+      }
+
+      @Override
+      public boolean stopAfter(TrialConfig c, EpochRecord r) {
+        return cancelled(ctx, jobGroup);
+      }
+
       @Override
       public void onTrialStart(TrialConfig c, int startEpoch) {
         runState.progress(startEpoch, null);
@@ -91,6 +107,9 @@ public record TrialTask(
 
       @Override
       public void onEpoch(TrialConfig c, EpochRecord r) {
+        // live rows first: a progress file that shows an epoch implies its live rows are written
+        runState.live(new TrialResult(trialId, sweep, cfg.effectiveMap(), swept, null, null, attempt, 0,
+            settings.codeVersion(), host, device, started, Instant.now(), splits.variant(), List.of(r), provenance));
         runState.progress(r.epoch(), r);
       }
     };
@@ -104,19 +123,52 @@ public record TrialTask(
     } finally {
       runState.drain();
     }
-    return finish(store, cfg, attempt, host, device, started, outcome);
+    if (cancelled(ctx, jobGroup)) {
+      // the sweep has returned (or Spark killed this task): nothing more of this attempt is written
+      return new Summary(trialId, outcome.status(), "cancelled", outcome.epochs().size(), null, attempt,
+          outcome.startEpoch());
+    }
+    return finish(store, cfg, attempt, host, device, started, outcome,
+        outcome.status() == TrialStatus.DONE ? finalModel[0] : null);
   }
 
   private Summary finish(ResultStore store, TrialConfig cfg, int attempt, String host, String device, Instant started,
-      TrialOutcome outcome) throws IOException {
+      TrialOutcome outcome, SavedModel model) throws IOException {
     TrialResult result = new TrialResult(trialId, sweep, cfg.effectiveMap(), swept, outcome.status(), outcome.error(),
         attempt, outcome.startEpoch(), settings.codeVersion(), host, device, started, Instant.now(),
         outcome.dataVariant(), outcome.epochs(), Provenance.here(settings.threadsPerTrial(), device));
-    store.commit(result, settings.fence());
+    store.commit(result, model, settings.fence());
     store.clearRunState(trialId);
     Double finalAcc = outcome.epochs().isEmpty() ? null : outcome.epochs().get(outcome.epochs().size() - 1).testAcc();
     return new Summary(trialId, outcome.status(), outcome.error(), outcome.epochs().size(), finalAcc, attempt,
         outcome.startEpoch());
+  }
+
+  private static boolean cancelled(TaskContext ctx, String jobGroup) {
+    return Fence.closed(jobGroup) || ctx != null && ctx.isInterrupted();
+  }
+
+  /**
+   * The Spark job groups of sweeps that have returned. In local mode a task of a failed or
+   * cancelled job goes on running in the driver's JVM until its trial notices; from the moment its
+   * sweep closes the fence, its trial stops at the next epoch's end and no write of its run state
+   * (checkpoint, progress, live rows) and no commit happens any more.
+   */
+  public static final class Fence {
+    private static final java.util.Set<String> CLOSED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    private Fence() {}
+
+    static boolean closed(String jobGroup) {
+      return jobGroup != null && CLOSED.contains(jobGroup);
+    }
+
+    /** Closes a job group's fence; returns once every run-state write that had started is done. */
+    public static void close(String jobGroup) {
+      CLOSED.add(jobGroup);
+      // the writer runs one write at a time, in order: when this no-op runs, the write before it is done
+      RunStateWriter.await(RunStateWriter.WRITER.submit(() -> {}));
+    }
   }
 
   /**
@@ -140,17 +192,30 @@ public record TrialTask(
     private Future<?> last = CompletableFuture.completedFuture(null);
     private Future<?> lastCheckpoint = last;
     private volatile Exception checkpointFailure;
+    private double bestTestAcc = Double.NaN;
+    private final String jobGroup;
 
-    RunStateWriter(ResultStore store, String trialId, int epochs) {
+    RunStateWriter(ResultStore store, String trialId, int epochs, String jobGroup) {
       this(store, store.checkpoints(trialId), new Path(store.root(), "_checkpoints/" + trialId + "/progress.json"),
-          epochs);
+          epochs, jobGroup);
     }
 
-    RunStateWriter(ResultStore store, CheckpointStore checkpoints, Path progressFile, int epochs) {
+    /** @param jobGroup the Spark job group of the trial's sweep: once its {@link Fence} is closed, nothing is written */
+    RunStateWriter(ResultStore store, CheckpointStore checkpoints, Path progressFile, int epochs, String jobGroup) {
       this.store = store;
       this.checkpoints = checkpoints;
       this.progressFile = progressFile;
       this.epochs = epochs;
+      this.jobGroup = jobGroup;
+    }
+
+    /** Submits a write that is skipped if the fence of this trial's sweep is closed by the time it runs. */
+    private Future<?> submit(Runnable write) {
+      return WRITER.submit(() -> {
+        if (!Fence.closed(jobGroup)) {
+          write.run();
+        }
+      });
     }
 
     @Override
@@ -168,7 +233,7 @@ public record TrialTask(
       if (failed != null) {
         throw failed instanceof IOException io ? io : new IOException(failed.getMessage(), failed);
       }
-      lastCheckpoint = WRITER.submit(() -> {
+      lastCheckpoint = submit(() -> {
         try {
           checkpoints.save(checkpoint);
         } catch (IOException | RuntimeException e) {
@@ -190,15 +255,28 @@ public record TrialTask(
       m.put("epochs", epochs);
       m.put("time", Instant.now().toString());
       if (r != null) {
+        bestTestAcc = r.testAcc() <= bestTestAcc ? bestTestAcc : r.testAcc();
         m.put("test_acc", r.testAcc());
+        m.put("best_test_acc", bestTestAcc);
         m.put("epoch_seconds", r.trainSeconds() + r.evalSeconds());
       }
       String line = Json.line(m);
-      last = WRITER.submit(() -> {
+      last = submit(() -> {
         try {
           store.writeSmall(progressFile, line);
         } catch (IOException e) {
           // progress is informational; the trial goes on
+        }
+      });
+    }
+
+    /** The rows of an epoch that just finished, for readers of running trials; skipped if the write fails. */
+    void live(TrialResult oneEpoch) {
+      last = submit(() -> {
+        try {
+          store.writeLiveEpochs(oneEpoch);
+        } catch (IOException | RuntimeException e) {
+          // live rows are informational; the commit writes the epochs
         }
       });
     }
@@ -208,7 +286,7 @@ public record TrialTask(
       await(last);
     }
 
-    private static void await(Future<?> f) {
+    static void await(Future<?> f) {
       try {
         f.get();
       } catch (InterruptedException e) {

@@ -126,8 +126,20 @@ class FaultToleranceTest {
     p.descendants().forEach(ProcessHandle::destroyForcibly);
     p.destroyForcibly();
     assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+    // the killed sweep's running trials: their finished epochs are readable, through epochs_live too
+    for (String id : checkpointed(store(results))) {
+      assertTrue(Files.exists(results.resolve("_live/" + id + "/epoch-1.parquet")), id);
+      StringWriter rows = new StringWriter();
+      assertEquals(0, Main.run(new String[] {"sql", "SELECT count(*) AS n FROM epochs_live WHERE trial_id = '" + id
+          + "' AND epoch = 1", "--results", results.toString(), "--format", "csv"}, new PrintWriter(rows, true),
+          new PrintWriter(new StringWriter(), true)));
+      assertEquals("n\n1\n", rows.toString());
+    }
 
     assertEquals(0, cli("sweep", spec.toString(), "--results", results.toString()), "the same command again");
+    try (var live = Files.list(results.resolve("_live"))) {
+      assertEquals(List.of(), live.toList(), "live rows are removed as trials commit");
+    }
     ResultStore store = store(results);
     List<Trial> trials = Grid.expand(SpecParser.parse(spec));
     int resumed = 0;

@@ -1,6 +1,7 @@
 package io.bopsweep.sweep;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bopsweep.cli.Main;
@@ -148,9 +149,33 @@ class SweepLocalModeTest {
             + "grid: {gamma: [1.0e-3, 1.0e-2]}\n");
     Path results = tmp.resolve("small-results");
     assertEquals(0, cli("sweep", spec.toString(), "--results", results.toString()).exit());
+    Path log = results.resolve("_logs/small.log");
+    List<String> lines = Files.readAllLines(log);
+    assertTrue(lines.get(lines.size() - 1).startsWith("sweep small: 2 done, 0 diverged, 0 failed"), lines.toString());
+    // the last progress line (a final poll at the end) names the best test accuracy (ties: the smaller id)
+    ResultStore.CommittedTrial best = ResultStore.open(results.toString(), new Configuration()).committedTrials()
+        .values().stream().max(java.util.Comparator.comparingDouble(ResultStore.CommittedTrial::bestTestAcc)
+            .thenComparing(ResultStore.CommittedTrial::trialId, java.util.Comparator.reverseOrder())).get();
+    String bestPart = String.format("best test acc %.4f (%s)", best.bestTestAcc(), best.trialId());
+    assertTrue(lines.get(lines.size() - 2).contains("trials 2/2 done, 0 running, 0 failed; epochs 2/2; " + bestPart),
+        lines.toString());
     Run again = cli("sweep", spec.toString(), "--results", results.toString());
     assertEquals(0, again.exit());
     assertTrue(again.out().contains("sweep small: all 2 trials done; nothing to run"), again.out());
+    List<String> after = Files.readAllLines(log);
+    assertEquals("sweep small: all 2 trials done; nothing to run", after.get(after.size() - 1));
+  }
+
+  @Test
+  void theSparkUiIsOffUnlessAskedFor() throws Exception {
+    Path spec = Files.writeString(tmp.resolve("ui.yaml"),
+        "fixed: {dataset: mnist, model: mlp, width: 16, epochs: 1, train_limit: 300, test_limit: 100}\n");
+    Run withUi = cli("sweep", spec.toString(), "--results", tmp.resolve("ui-results").toString(), "--ui");
+    assertEquals(0, withUi.exit(), withUi.out() + withUi.err());
+    assertTrue(withUi.out().contains("Spark UI: http://"), withUi.out());
+    Run without = cli("sweep", spec.toString(), "--results", tmp.resolve("no-ui-results").toString());
+    assertEquals(0, without.exit(), without.out() + without.err());
+    assertFalse(without.out().contains("Spark UI"), without.out());
   }
 
   @Test

@@ -67,7 +67,7 @@ class TrialOverheadTest {
 
   private RunStateWriter writer(ResultStore store, CheckpointStore checkpoints, int epochs) {
     return new RunStateWriter(store, checkpoints, new org.apache.hadoop.fs.Path(store.root(), "_checkpoints/t1/progress.json"),
-        epochs);
+        epochs, null);
   }
 
   private java.nio.file.Path progressFile() {
@@ -144,7 +144,7 @@ class TrialOverheadTest {
     // the run-state writes of all trials share one writer thread, in order: once another trial's
     // write is done, every write queued before it has landed
     RunStateWriter later = new RunStateWriter(store, CheckpointStore.NONE,
-        new org.apache.hadoop.fs.Path(store.root(), "_checkpoints/t2/progress.json"), 1);
+        new org.apache.hadoop.fs.Path(store.root(), "_checkpoints/t2/progress.json"), 1, null);
     later.progress(0, null);
     later.drain();
     assertTrue(Files.exists(tmp.resolve("results/_checkpoints/t2/progress.json")));

@@ -12,6 +12,17 @@ public interface TrainingListener {
   /** After each epoch, once its record (and checkpoint) exists. */
   default void onEpoch(TrialConfig config, EpochRecord record) {}
 
+  /**
+   * After {@link #onEpoch}, for every epoch but the last: true ends the trial here with status
+   * STOPPED, its epochs and checkpoint kept.
+   */
+  default boolean stopAfter(TrialConfig config, EpochRecord record) {
+    return false;
+  }
+
+  /** Once all epochs are trained (status DONE), before {@link #onTrialEnd}: the final network, on the host. */
+  default void onFinalModel(TrialConfig config, SavedModel model) {}
+
   /** When the trial ends, whatever its status. */
   default void onTrialEnd(TrialConfig config, TrialOutcome outcome) {}
 }

@@ -7,7 +7,7 @@ import java.util.List;
  *
  * @param dataVariant what the data really was (e.g. cifar10-jpeg75)
  * @param startEpoch epochs restored from a checkpoint before this run trained (0 if none)
- * @param error one line, for FAILED and DIVERGED; null for DONE
+ * @param error one line, for FAILED, DIVERGED and STOPPED; null for DONE
  */
 public record TrialOutcome(
     TrialStatus status,

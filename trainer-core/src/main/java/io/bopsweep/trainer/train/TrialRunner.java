@@ -183,7 +183,12 @@ public final class TrialRunner {
         records.add(record);
         options.checkpoints().save(snapshot(cfg, globalStep, records, net, optimizer));
         options.listener().onEpoch(cfg, record);
+        if (epoch + 1 < cfg.epochs() && options.listener().stopAfter(cfg, record)) {
+          return new TrialOutcome(TrialStatus.STOPPED, records, data.variant(), start[0],
+              "stopped after epoch " + (epoch + 1), seconds(t0));
+        }
       }
+      options.listener().onFinalModel(cfg, SavedModel.of(cfg.canonicalJson(), net));
     }
     return new TrialOutcome(TrialStatus.DONE, records, data.variant(), start[0], null, seconds(t0));
   }

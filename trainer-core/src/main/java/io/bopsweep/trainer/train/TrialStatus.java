@@ -7,5 +7,7 @@ public enum TrialStatus {
   /** The loss became NaN or infinite; the epochs before it are kept. */
   DIVERGED,
   /** The training code threw; the error is recorded. */
-  FAILED
+  FAILED,
+  /** A listener (a sweep's scheduler) stopped it after an epoch; the epochs trained are kept. */
+  STOPPED
 }
