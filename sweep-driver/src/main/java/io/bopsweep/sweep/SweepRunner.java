@@ -88,6 +88,7 @@ public final class SweepRunner {
     JavaRDD<TrialTask> rdd = jsc.parallelize(tasks, tasks.size());
     progress.start(todo, alreadyDone, trials.size());
     List<TrialTask.Summary> summaries;
+    long jobStart = System.nanoTime();
     try {
       summaries = rdd.map(TrialTask::run).collect();
     } catch (Exception e) {
@@ -107,9 +108,10 @@ public final class SweepRunner {
         default -> failed++;
       }
     }
+    SweepWall wall = SweepWall.sinceJvmStart(System.nanoTime() - jobStart);
     Report report = new Report(trials.size(), alreadyDone, done, diverged, failed, summaries);
-    out.printf("sweep %s: %d done, %d diverged, %d failed (of %d run; %d were already done)%n", spec.name(), done,
-        diverged, failed, summaries.size(), alreadyDone);
+    out.printf("sweep %s: %d done, %d diverged, %d failed (of %d run; %d were already done); %s%n", spec.name(), done,
+        diverged, failed, summaries.size(), alreadyDone, wall.describe());
     for (TrialTask.Summary s : summaries) {
       if (s.status() != TrialStatus.DONE) {
         out.printf("  %s %s: %s%n", s.trialId(), s.status(), s.error());

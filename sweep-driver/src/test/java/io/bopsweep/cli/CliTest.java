@@ -210,6 +210,26 @@ class CliTest {
     assertTrue(timed.toString().contains("estimated time: " + PlanCommand.human(seconds) + " of training"), timed.toString());
   }
 
+  /** The quick start's estimate: its probe's rate over the trials' images, spread over 2 slots, plus the fixed cost. */
+  @org.junit.jupiter.api.Test
+  void planEstimatesTheWallFromAWarmProbeAndTheFixedCost() {
+    String spec = Path.of("..", "conf", "sweeps", "quickstart.yaml").toString();
+    StringWriter out = new StringWriter();
+    assertEquals(0, Main.run(new String[] {"plan", spec, "--parallel", "2"}, new PrintWriter(out, true),
+        new PrintWriter(new StringWriter(), true)));
+    String text = out.toString();
+    java.util.regex.Matcher probe = java.util.regex.Pattern.compile("probe \\S+: ([0-9,]+) training images/s per trial").matcher(text);
+    assertTrue(probe.find(), text);
+    double ips = Double.parseDouble(probe.group(1).replace(",", ""));
+    // 4 trials x 3 epochs x (60,000 training images + 10,000 test images at a third of the cost)
+    double training = 4 * 3 * (60_000 + 10_000 / 3.0) / ips;
+    java.util.regex.Matcher est = java.util.regex.Pattern.compile(
+        "estimated time: (\\d+)m(\\d+)s of training, about (\\d+)m(\\d+)s with 2 trials at once, with 8 s outside the trials").matcher(text);
+    assertTrue(est.find(), text);
+    double wall = 60 * Integer.parseInt(est.group(3)) + Integer.parseInt(est.group(4));
+    assertEquals(8 + training / 2, wall, 1 + 0.01 * training, text);
+  }
+
   /** An ImageNet-style folder: indexed by data fetch, then trained on by train (Bi-Real Net, tiny width). */
   @org.junit.jupiter.api.Test
   void imagenetFolderIsFetchedAndTrainedOn() throws Exception {
