@@ -141,9 +141,10 @@ final class BenchCommand implements Callable<Integer> {
     }
     List<StepBenchmark.Result> results = new ArrayList<>();
     List<Map<String, Object>> torch = new ArrayList<>();
-    out.printf("optimizer kernels: %s on %d thread(s)%n", TrialOptimizer.hostKernels(), KernelThreads.current());
     Map<String, Map<Integer, Double>> peaks = new LinkedHashMap<>();
     peaks.put("libtorch", StepBenchmark.matmulPeak(t, peakSizes, peakSeconds, repeats));
+    // after the peak: it sets libtorch's threads, which the kernel threads follow
+    out.printf("optimizer kernels: %s on %d thread(s)%n", TrialOptimizer.hostKernels(), KernelThreads.current());
     if (pytorch) {
       peaks.put("pytorch", runPytorchPeak(t, out));
     }
