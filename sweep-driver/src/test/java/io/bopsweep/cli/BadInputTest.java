@@ -141,12 +141,12 @@ class BadInputTest {
         Arguments.of("bench --pytorch --pytorch-script DIR/nope.py", "nope.py not found"),
         Arguments.of("bench --pytorch --only mlp-bop", "bench/pytorch_bench.py not found (run bench from the repository root)"),
         Arguments.of("bench --steps 0", "--steps: must be >= 1"),
-        Arguments.of("bench --repeats -1", "--repeats: must be >= 1"),
-        Arguments.of("bench --warmup-seconds -2", "--warmup-seconds: must be a number >= 0"),
-        Arguments.of("bench --warmup-seconds NaN", "--warmup-seconds: must be a number >= 0"),
         Arguments.of("bench --repeat-seconds -1", "--repeat-seconds: must be a number >= 0"),
         Arguments.of("bench --peak-seconds Infinity", "--peak-seconds: must be a number >= 0"),
         Arguments.of("bench --peak-sizes 1024,0", "--peak-sizes: each must be in 1..16384, got [1024, 0]"),
+        Arguments.of("bench --repeats -1", "--repeats: must be >= 1"),
+        Arguments.of("bench --warmup-seconds -2", "--warmup-seconds: must be a number >= 0"),
+        Arguments.of("bench --warmup-seconds NaN", "--warmup-seconds: must be a number >= 0"),
         Arguments.of("sweep DIR/ok.yaml --results DIR/r --threads-per-trial 0", "--threads-per-trial: must be >= 1"));
   }
 
