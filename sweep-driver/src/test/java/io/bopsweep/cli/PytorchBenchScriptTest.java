@@ -10,7 +10,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Python tests of bench/: the OpenBLAS kernel choice (no torch needed), and the PyTorch side's
+ * The Python tests of bench/: the OpenBLAS kernel choice and the summary of bench/measure's output
+ * (no torch needed), and the PyTorch side's
  * in-place Bop and straight-through estimator against references (needs Debian's python3-torch,
  * which .ci/run installs). Without torch the second test fails, saying what to install.
  */
@@ -35,6 +36,13 @@ class PytorchBenchScriptTest {
     Run r = python("-m", "unittest", "-v", "bench/test_openblas_kernel.py");
     assertEquals(0, r.code(), r.output());
     assertTrue(r.output().contains("Ran 10 tests"), r.output());
+  }
+
+  @Test
+  void summarizerOfTheMeasurements() throws Exception {
+    Run r = python("-m", "unittest", "-v", "bench/test_summarize.py");
+    assertEquals(0, r.code(), r.output());
+    assertTrue(r.output().contains("Ran 5 tests"), r.output());
   }
 
   @Test
