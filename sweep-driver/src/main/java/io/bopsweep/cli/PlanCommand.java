@@ -157,9 +157,14 @@ final class PlanCommand implements Callable<Integer> {
     if (throughput == null) {
       speed.forEach((k, v) -> out.printf("probe %s: %,.0f training images/s per trial%n", k, v));
     }
-    out.printf("estimated time: %s of training, about %s with %d trials at once%s%n", human(seconds),
-        human(seconds / Math.min(slots, trials.size())), Math.min(slots, trials.size()),
-        throughput != null ? " (at the given throughput)" : " (measured here)");
+    if (throughput != null) {
+      out.printf("estimated time: %s of training, about %s with %d trials at once (at the given throughput)%n",
+          human(seconds), human(seconds / Math.min(slots, trials.size())), Math.min(slots, trials.size()));
+    } else {
+      out.printf("estimated time: %s of training, about %s with %d trials at once, with %.0f s outside the trials"
+              + " (measured here)%n", human(seconds), human(CostEstimate.localWallSeconds(seconds, trials.size(), slots)),
+          Math.min(slots, trials.size()), CostEstimate.LOCAL_SWEEP_FIXED_SECONDS);
+    }
     if (sweep.needsCluster()) {
       out.println("note: this spec is marked needs_cluster: true; run it with spark-submit on a GPU cluster");
     }

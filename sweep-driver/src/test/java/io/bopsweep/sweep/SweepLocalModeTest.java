@@ -64,6 +64,8 @@ class SweepLocalModeTest {
     Run first = cli("sweep", spec.toString(), "--results", results.toString(), "--progress-interval", "0.5");
     assertEquals(1, first.exit(), "a failed trial makes the exit code non-zero\n" + first.out() + first.err());
     assertTrue(first.out().contains("sweep it: 4 done, 2 diverged, 2 failed"), first.out());
+    assertTrue(first.out().matches("(?s).*sweep it: 4 done, .*; wall \\d+\\.\\d s since the JVM started: "
+        + "\\d+\\.\\d s running trials, \\d+\\.\\d s outside them\n.*"), first.out());
 
     ResultStore store = ResultStore.open(results.toString(), new Configuration());
     Map<String, TrialStatus> committed = store.committed();
