@@ -39,7 +39,7 @@ public final class Results {
       if (!fs.exists(new Path(root, "STORE.json"))) {
         throw new AnalysisException(resultsUri + ": not a bopsweep results store (no STORE.json)");
       }
-      checkVersion(fs, new Path(root, "STORE.json"), resultsUri);
+      checkVersion(fs, root, resultsUri);
       hasTrials = hasParquet(fs, new Path(root, "trials"));
       FileStatus[] live = fs.globStatus(new Path(root, LIVE_EPOCHS));
       liveFiles = live == null ? new String[0]
@@ -71,23 +71,11 @@ public final class Results {
     }
   }
 
-  /** The newest result schema version these views read (ResultSchema.VERSION of sweep-driver). */
-  public static final int SCHEMA_VERSION = 2;
-
-  private static void checkVersion(FileSystem fs, Path marker, String resultsUri) throws IOException {
-    java.util.Map<?, ?> m;
-    try (java.io.InputStream in = fs.open(marker)) {
-      m = new com.fasterxml.jackson.databind.ObjectMapper().readValue(in, java.util.Map.class);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new AnalysisException(marker + ": unreadable store marker");
-    }
-    if (!"bopsweep-results".equals(m.get("format"))) {
-      throw new AnalysisException(resultsUri + ": not a bopsweep results store (STORE.json says format "
-          + m.get("format") + ")");
-    }
-    if (!(m.get("schema_version") instanceof Integer v) || v > SCHEMA_VERSION) {
-      throw new AnalysisException(resultsUri + ": written with result schema version " + m.get("schema_version")
-          + " by a newer bopsweep; this one reads versions up to " + SCHEMA_VERSION);
+  private static void checkVersion(FileSystem fs, Path root, String resultsUri) throws IOException {
+    try {
+      io.bopsweep.store.StoreFormat.checkMarker(fs, root, resultsUri);
+    } catch (io.bopsweep.store.StoreFormatException e) {
+      throw new AnalysisException(e.getMessage());
     }
   }
 

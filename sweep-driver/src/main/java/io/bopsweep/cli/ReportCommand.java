@@ -7,7 +7,7 @@ import io.bopsweep.sweep.Grid;
 import io.bopsweep.sweep.ReportScopes;
 import io.bopsweep.sweep.ResultStore;
 import io.bopsweep.sweep.SpecParser;
-import io.bopsweep.sweep.SweepManifest;
+import io.bopsweep.store.SweepManifest;
 import io.bopsweep.sweep.SweepSpec;
 import io.bopsweep.sweep.Trial;
 import org.apache.hadoop.conf.Configuration;

@@ -18,12 +18,7 @@ public final class ResultSchema {
    * theirs (a column a file lacks reads as null) and refuse newer stores. Version 2: settings that
    * do not act on a trial are null; the provenance columns.
    */
-  public static final int VERSION = 2;
-
-  /** Columns added in version 2: where and with what build a trial was computed (see Provenance). */
-  public static final java.util.List<String> PROVENANCE_STRINGS = java.util.List.of("cpu_model", "vector_isa",
-      "kernel_path", "libtorch_version", "libtorch_flavor", "djl_version", "jvm_version", "gpu_name");
-  public static final java.util.List<String> PROVENANCE_INTS = java.util.List.of("kernel_threads", "threads_per_trial");
+  public static final int VERSION = io.bopsweep.store.StoreFormat.VERSION;
 
   private ResultSchema() {}
 
@@ -37,10 +32,10 @@ public final class ResultSchema {
     b.required(PrimitiveTypeName.INT64).as(LogicalTypeAnnotation.timestampType(true, LogicalTypeAnnotation.TimeUnit.MILLIS)).named("started_at");
     b.required(PrimitiveTypeName.INT64).as(LogicalTypeAnnotation.timestampType(true, LogicalTypeAnnotation.TimeUnit.MILLIS)).named("finished_at");
     b.required(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named("data_variant");
-    for (String c : PROVENANCE_STRINGS) {
+    for (String c : io.bopsweep.store.StoreFormat.PROVENANCE_STRINGS) {
       b.optional(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named(c);
     }
-    for (String c : PROVENANCE_INTS) {
+    for (String c : io.bopsweep.store.StoreFormat.PROVENANCE_INTS) {
       b.optional(PrimitiveTypeName.INT32).named(c);
     }
     for (Settings.Setting s : Settings.all()) {

@@ -2,6 +2,9 @@ package io.bopsweep.sweep;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.bopsweep.store.StoreFormat;
+import io.bopsweep.store.StoreFormatException;
+import io.bopsweep.store.SweepManifest;
 import io.bopsweep.trainer.config.Settings;
 import io.bopsweep.trainer.train.CheckpointStore;
 import io.bopsweep.trainer.train.EpochRecord;
@@ -37,7 +40,8 @@ import org.apache.parquet.hadoop.util.HadoopOutputFile;
 import org.apache.parquet.schema.MessageType;
 
 /**
- * The results of sweeps under one directory (a local path or any Hadoop-compatible URI).
+ * The results of sweeps under one directory (a local path or any Hadoop-compatible URI), as
+ * {@link StoreFormat} lays it out:
  *
  * <pre>
  * STORE.json                         format marker and schema version
@@ -60,8 +64,7 @@ import org.apache.parquet.schema.MessageType;
  */
 public final class ResultStore implements Serializable {
   private static final long serialVersionUID = 1L;
-  static final String MARKER = "STORE.json";
-  static final String FORMAT = "bopsweep-results";
+  static final String MARKER = StoreFormat.MARKER;
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final PathFilter PARQUET = p -> p.getName().endsWith(".parquet");
 
@@ -103,7 +106,7 @@ public final class ResultStore implements Serializable {
       // written under a temporary name and renamed, so that no reader sees an empty marker
       Path tmp = new Path(root, "." + MARKER + "." + UUID.randomUUID() + ".tmp");
       try (OutputStream out = fs.create(tmp, false)) {
-        out.write(JSON.writeValueAsBytes(Map.of("format", FORMAT, "schema_version", ResultSchema.VERSION)));
+        out.write(StoreFormat.marker());
       } catch (IOException | org.apache.hadoop.fs.FSError e) {
         // e.g. a full disk: leave nothing behind, so the same command works once there is space
         try {
@@ -153,24 +156,11 @@ public final class ResultStore implements Serializable {
   }
 
   private void checkMarker(FileSystem fs, Path marker) throws IOException {
-    Map<?, ?> m;
-    try (InputStream in = fs.open(marker)) {
-      m = JSON.readValue(in, Map.class);
-    } catch (JsonProcessingException e) {
-      throw new StoreException(marker + ": unreadable store marker");
+    try {
+      version = StoreFormat.checkMarker(fs, marker.getParent(), uri);
+    } catch (StoreFormatException e) {
+      throw new StoreException(e.getMessage());
     }
-    if (!FORMAT.equals(m.get("format"))) {
-      throw new StoreException(marker + ": not a bopsweep results store");
-    }
-    Object v = m.get("schema_version");
-    if (!(v instanceof Integer i) || i < 1) {
-      throw new StoreException(uri + ": written with result schema version " + v + ", which this bopsweep cannot read");
-    }
-    if (i > ResultSchema.VERSION) {
-      throw new StoreException(uri + ": written with result schema version " + v + " by a newer bopsweep; this one"
-          + " reads versions up to " + ResultSchema.VERSION);
-    }
-    version = i;
   }
 
   /** The schema version of the marker: files of earlier versions may be in the store too. */
@@ -184,8 +174,7 @@ public final class ResultStore implements Serializable {
       return;
     }
     FileSystem fs = fs();
-    writeSmall(new Path(root(), MARKER), JSON.writeValueAsString(Map.of("format", FORMAT, "schema_version",
-        ResultSchema.VERSION)));
+    writeSmall(new Path(root(), MARKER), new String(StoreFormat.marker(), StandardCharsets.UTF_8));
     version = ResultSchema.VERSION;
   }
 
@@ -271,23 +260,11 @@ public final class ResultStore implements Serializable {
 
   /** Every committed trials row. */
   public List<StoredTrial> trialRecords() {
-    List<StoredTrial> out = new ArrayList<>();
     try {
-      FileSystem fs = fs();
-      Path dir = new Path(root(), "trials");
-      if (!fs.exists(dir)) {
-        return out;
-      }
-      for (FileStatus f : fs.listStatus(dir, PARQUET)) {
-        try (ParquetReader<Group> reader =
-            ParquetReader.builder(new GroupReadSupport(), f.getPath()).withConf(conf()).build()) {
-          Group g;
-          while ((g = reader.read()) != null) {
-            String json = g.getString("config_json", 0);
-            out.add(new StoredTrial(g.getString("trial_id", 0), TrialId.ofStoredConfig(json), g.getString("sweep", 0),
-                TrialStatus.valueOf(g.getString("status", 0)), json));
-          }
-        }
+      List<StoredTrial> out = new ArrayList<>();
+      for (StoreFormat.TrialRow r : StoreFormat.trialRows(fs(), root(), conf())) {
+        out.add(new StoredTrial(r.trialId(), TrialId.ofStoredConfig(r.configJson()), r.sweep(),
+            TrialStatus.valueOf(r.status()), r.configJson()));
       }
       return out;
     } catch (IOException e) {
@@ -602,83 +579,23 @@ public final class ResultStore implements Serializable {
 
   /** Every attempt record of a trial, oldest first. */
   public List<Map<String, Object>> attempts(String trialId) throws IOException {
-    FileSystem fs = fs();
-    Path dir = new Path(root(), "_attempts/" + trialId);
-    List<Map<String, Object>> out = new ArrayList<>();
-    if (!fs.exists(dir)) {
-      return out;
-    }
-    List<FileStatus> files = new ArrayList<>(List.of(fs.listStatus(dir)));
-    files.sort((a, b) -> Integer.compare(number(a), number(b)));
-    for (FileStatus f : files) {
-      try (InputStream in = fs.open(f.getPath())) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> m = JSON.readValue(in, Map.class);
-        out.add(m);
-      }
-    }
-    return out;
+    return StoreFormat.attempts(fs(), root(), trialId);
   }
-
-  private static int number(FileStatus f) {
-    return Integer.parseInt(f.getPath().getName().replace(".json", ""));
-  }
-
-  private static final java.time.format.DateTimeFormatter MANIFEST_TIME =
-      java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'").withZone(java.time.ZoneOffset.UTC);
 
   /** Records a sweep run: written under a temporary name and renamed, so a reader sees all of it or nothing. */
   public Path writeManifest(SweepManifest m) throws IOException {
-    Map<String, Object> json = new LinkedHashMap<>();
-    json.put("sweep", m.sweep());
-    json.put("spec_sha256", m.specSha256());
-    json.put("trial_ids", m.trialIds());
-    json.put("code_version", m.codeVersion());
-    json.put("written_at", m.writtenAt().toString());
-    json.put("spec_text", m.specText());
-    Path file = new Path(root(), "_manifests/" + m.sweep() + "/" + MANIFEST_TIME.format(m.writtenAt()) + "-"
-        + m.specSha256().substring(0, 8) + ".json");
-    fs().mkdirs(file.getParent());
-    writeSmall(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json));
-    return file;
+    return StoreFormat.writeManifest(fs(), root(), m);
   }
 
-  /** The manifests of a sweep, oldest first (their names sort by time). */
+  /** The manifests of a sweep, oldest first. */
   public List<SweepManifest> manifests(String sweep) {
-    List<SweepManifest> out = new ArrayList<>();
     try {
-      FileSystem fs = fs();
-      Path dir = new Path(root(), "_manifests/" + sweep);
-      if (!fs.exists(dir)) {
-        return out;
-      }
-      List<FileStatus> files = new ArrayList<>(List.of(fs.listStatus(dir, p -> p.getName().endsWith(".json")
-          && !p.getName().startsWith("."))));
-      files.sort((a, b) -> a.getPath().getName().compareTo(b.getPath().getName()));
-      for (FileStatus f : files) {
-        out.add(readManifest(fs, f.getPath()));
-      }
-      return out;
+      return StoreFormat.manifests(fs(), root(), sweep);
+    } catch (StoreFormatException e) {
+      throw new StoreException(e.getMessage());
     } catch (IOException e) {
       throw new StoreException(uri + ": cannot read manifests of " + sweep + " (" + oneLine(e) + ")");
     }
-  }
-
-  @SuppressWarnings("unchecked")
-  private static SweepManifest readManifest(FileSystem fs, Path file) throws IOException {
-    Map<String, Object> m;
-    try (InputStream in = fs.open(file)) {
-      m = JSON.readValue(in, Map.class);
-    } catch (JsonProcessingException e) {
-      throw new StoreException(file + ": unreadable manifest");
-    }
-    Object ids = m.get("trial_ids");
-    if (!(m.get("sweep") instanceof String sweep) || !(ids instanceof List<?> list) || !(m.get("spec_text") instanceof String text)
-        || !(m.get("written_at") instanceof String at)) {
-      throw new StoreException(file + ": not a sweep manifest (needs sweep, spec_text, trial_ids, written_at)");
-    }
-    return new SweepManifest(sweep, text, String.valueOf(m.get("spec_sha256")),
-        list.stream().map(String::valueOf).toList(), String.valueOf(m.get("code_version")), java.time.Instant.parse(at));
   }
 
   /** Writes a small text file atomically enough for progress (create, then rename over). */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bopsweep.store.SweepManifest;
 import io.bopsweep.trainer.train.Checkpoint;
 import io.bopsweep.trainer.train.CheckpointStore;
 import io.bopsweep.trainer.train.TrialStatus;

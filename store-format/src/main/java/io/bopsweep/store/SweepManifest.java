@@ -1,4 +1,4 @@
-package io.bopsweep.sweep;
+package io.bopsweep.store;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
