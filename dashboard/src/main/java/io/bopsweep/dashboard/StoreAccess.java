@@ -90,6 +90,18 @@ public final class StoreAccess {
     return fs.makeQualified(root).toString();
   }
 
+  /**
+   * When trials/ last changed (a file added, renamed into it or removed), in epoch milliseconds;
+   * 0 where the file system keeps no such time (object stores) or there is no trials/ yet.
+   */
+  public long trialsDirModified() throws IOException {
+    try {
+      return fs.getFileStatus(new Path(root, "trials")).getModificationTime();
+    } catch (FileNotFoundException e) {
+      return 0;
+    }
+  }
+
   /** The committed trials' files (trials/*.parquet). */
   public List<StoredFile> trialFiles() throws IOException {
     return parquetFiles(new Path(root, "trials"));

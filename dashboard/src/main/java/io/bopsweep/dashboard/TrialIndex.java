@@ -24,18 +24,33 @@ final class TrialIndex {
   /** The trials rows at one refresh, by trial id, and a number that changes whenever they do. */
   record Snapshot(List<Map<String, Object>> rows, long version) {}
 
+  /** How old a directory time must be to trust that nothing changed in its last milliseconds. */
+  static final long SETTLED_MILLIS = 2000;
+
   private final StoreAccess store;
   private final Map<String, Indexed> byFile = new ConcurrentHashMap<>();
   private final Map<String, CachedEpochs> epochs = new ConcurrentHashMap<>();
   private final Map<String, TreeMap<Integer, Double>> observedAcc = new ConcurrentHashMap<>();
   private volatile Snapshot snapshot = new Snapshot(List.of(), 0);
+  private long listedDirModified = -1;
+  private long listedAt;
 
   TrialIndex(StoreAccess store) {
     this.store = store;
   }
 
-  /** Lists trials/ and reads the files that are new or changed; returns the trials rows. */
+  /**
+   * Lists trials/ and reads the files that are new or changed; returns the trials rows. Skips the
+   * listing while the directory's modification time stays what it was, and was already at least
+   * {@link #SETTLED_MILLIS} old when listed (writers add and replace files by renames, which change it).
+   */
   synchronized Snapshot refresh() throws IOException {
+    long dirModified = store.trialsDirModified();
+    if (dirModified > 0 && dirModified == listedDirModified && dirModified < listedAt - SETTLED_MILLIS) {
+      return snapshot;
+    }
+    listedAt = System.currentTimeMillis();
+    listedDirModified = dirModified;
     List<StoreAccess.StoredFile> files = store.trialFiles();
     Set<String> present = new HashSet<>();
     List<StoreAccess.StoredFile> changed = new ArrayList<>();

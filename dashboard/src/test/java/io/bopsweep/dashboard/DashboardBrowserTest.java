@@ -191,7 +191,7 @@ class DashboardBrowserTest {
   @Test
   void sweepsPageCountsTrialsByStatusAndShowsTheRunningTrialWithAnEta() throws IOException {
     writeProgress(1, 0.5);
-    open("/?poll=500");
+    open("/?poll=0");
     waitFor("window.bopsweep.sweeps");
     WebElement sweeps = browser.findElements(By.cssSelector("main .scroll")).get(0);
     List<String> headers = sweeps.findElements(By.tagName("th")).stream().map(WebElement::getText).toList();
@@ -222,6 +222,7 @@ class DashboardBrowserTest {
     screenshot("trials");
 
     browser.findElement(By.cssSelector("th[data-column=final_test_acc]")).click();
+    waitFor("document.getElementById('count').textContent.endsWith('sorted by final_test_acc')");
     browser.findElement(By.cssSelector("th[data-column=final_test_acc]")).click();
     waitFor("window.bopsweep.trials && document.getElementById('count').textContent.includes('descending')");
     @SuppressWarnings("unchecked")

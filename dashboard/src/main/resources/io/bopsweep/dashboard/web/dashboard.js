@@ -83,8 +83,12 @@ function duration(seconds) {
 
 // Sweeps: counts by status, running trials and their ETA, manifests.
 async function sweepsPage(main) {
+  let drawn = '';
   poll(async () => {
     const o = await getJson('/api/sweeps');
+    const key = JSON.stringify(o);
+    if (key === drawn) return;
+    drawn = key;
     window.bopsweep.sweeps = o;
     document.getElementById('store').textContent = o.store;
     const statuses = [...new Set(o.sweeps.flatMap(s => Object.keys(s.counts)))].sort();
@@ -157,7 +161,7 @@ function chart(holder, id, title, lines, bands) {
   const series = [{ label: 'epoch' }, ...lines.map(l => ({ label: l.label, stroke: l.color, width: l.band ? 0 : 1.5,
     points: { show: !l.band }, spanGaps: true }))];
   new uPlot({ title, width: 460, height: 300, series, bands: bands || [], scales: { x: { time: false } },
-    legend: { show: lines.length <= 12 } }, data, box);
+    legend: { show: lines.length <= 36, live: false } }, data, box);
   return points;
 }
 
@@ -191,7 +195,7 @@ async function curvesPage(main) {
           const b = g.bands[metric];
           const color = COLORS[i % COLORS.length];
           const base = lines.length + 1;
-          lines.push({ label: `${g.label} (${g.trialIds.length})`, color, x: b.epoch, y: b.mean });
+          lines.push({ label: `${g.label} (${Math.max(0, ...b.n)} seeds)`, color, x: b.epoch, y: b.mean });
           lines.push({ label: '+std', color: color + '00', band: true, x: b.epoch, y: b.mean.map((m, j) => b.std[j] == null ? m : m + b.std[j]) });
           lines.push({ label: '-std', color: color + '00', band: true, x: b.epoch, y: b.mean.map((m, j) => b.std[j] == null ? m : m - b.std[j]) });
           bands.push({ series: [base + 1, base + 2], fill: color + '33' });
