@@ -2,6 +2,7 @@ package io.bopsweep.dashboard;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.apache.spark.sql.SparkSession;
 
@@ -80,12 +82,24 @@ public final class Dashboard {
   public List<Curve> curves(List<String> trialIds) throws IOException {
     Map<String, Map<String, Object>> byId = byId();
     Map<String, RunningTrial> running = index.observe(store.progress());
+    Map<String, EpochSeries> committed = new ConcurrentHashMap<>();
+    try {
+      // epochs files are read in parallel: the first curve of many trials waits on their reads
+      trialIds.stream().distinct().filter(byId::containsKey).toList().parallelStream().forEach(id -> {
+        try {
+          committed.put(id, index.committedCurve(id, ((Number) byId.get(id).get("attempt")).intValue()));
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
     List<Curve> out = new ArrayList<>();
     for (String id : trialIds) {
       Map<String, Object> row = byId.get(id);
       if (row != null) {
-        out.add(new Curve(id, label(row), String.valueOf(row.get("status")), false,
-            index.committedCurve(id, ((Number) row.get("attempt")).intValue())));
+        out.add(new Curve(id, label(row), String.valueOf(row.get("status")), false, committed.get(id)));
       } else if (running.containsKey(id)) {
         out.add(new Curve(id, id, "RUNNING", true, index.liveCurve(id)));
       } else {
