@@ -214,6 +214,9 @@ public final class Report {
 
   @SuppressWarnings({"unchecked", "rawtypes"})
   static int compareValues(Object a, Object b) {
+    if (a == null || b == null) {
+      return a == b ? 0 : a == null ? -1 : 1; // a setting that does not act on some trials is null there
+    }
     if (a instanceof Comparable ca && a.getClass() == b.getClass()) {
       return ca.compareTo(b);
     }
