@@ -165,10 +165,10 @@ public final class Charts {
     save(chart, base);
   }
 
-  /** The smallest of 1, 2, 2.5 and 5 times a power of ten that cuts range into at most 5 steps. */
+  /** The smallest of 1, 2 and 5 times a power of ten that cuts range into at most 5 steps. */
   static double tickUnit(double range) {
     double power = Math.pow(10, Math.floor(Math.log10(range / 5)));
-    for (double m : new double[] {1, 2, 2.5, 5, 10}) {
+    for (double m : new double[] {1, 2, 5, 10}) {
       if (m * power * 5 >= range) {
         return m * power;
       }
