@@ -85,8 +85,9 @@ public final class Report {
       md.setLength(md.length() - 2);
       md.append('\n');
     }
-    md.append(String.format("Trials: %d in %d configurations. Varied: %s. Data: %s. Code: %s.%n%n",
-        spark.table("report_trials").count(), configs.byKey().size(),
+    int configurations = configs.byKey().size();
+    md.append(String.format("Trials: %d in %d configuration%s. Varied: %s. Data: %s. Code: %s.%n%n",
+        spark.table("report_trials").count(), configurations, configurations == 1 ? "" : "s",
         configs.varied().isEmpty() ? "nothing" : String.join(", ", configs.varied()),
         String.join(", ", distinct(spark, "data_variant")), String.join(", ", distinct(spark, "code_version"))));
     for (String name : TABLES) {
