@@ -48,6 +48,9 @@ public final class Report {
     String label(String key, List<String> keys, boolean paper) {
       List<String> parts = new ArrayList<>();
       for (String k : keys) {
+        if (byKey.get(key).get(k) == null) {
+          continue; // a setting that does not act on this configuration's optimizer
+        }
         String v = value(byKey.get(key).get(k));
         parts.add(paper ? PAPER_NAMES.getOrDefault(k, k) + " = " + v : k + "=" + v);
       }
