@@ -32,7 +32,8 @@ import java.util.Map;
  * </pre>
  */
 public final class SpecParser {
-  static final List<String> TOP_LEVEL = List.of("name", "description", "fixed", "grid", "points", "seeds", "needs_cluster", "search");
+  static final List<String> TOP_LEVEL = List.of("name", "description", "fixed", "grid", "points", "seeds", "needs_cluster", "search",
+      "scheduler");
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   private SpecParser() {}
@@ -125,9 +126,46 @@ public final class SpecParser {
       }
       random = search(top.get("search"), source, fixed, points);
     }
-    SweepSpec spec = new SweepSpec(name, description, source, fixed, grid, points, seeds, needsCluster, random);
+    Scheduler scheduler = top.containsKey("scheduler") ? scheduler(top.get("scheduler"), source) : null;
+    SweepSpec spec = new SweepSpec(name, description, source, fixed, grid, points, seeds, needsCluster, random,
+        scheduler);
     Grid.expand(spec); // resolves every trial: ranges, dependent defaults, duplicates
     return spec;
+  }
+
+  static final List<String> SCHEDULER_KEYS = List.of("type", "min_epochs", "eta", "metric", "mode");
+  static final List<String> METRICS = List.of("test_acc", "test_loss", "train_acc", "train_loss", "val_acc", "val_loss");
+
+  private static Scheduler scheduler(Object node, String source) {
+    if (!(node instanceof Map<?, ?> m)) {
+      throw new SpecException(source + ": scheduler: must be a mapping with keys " + SCHEDULER_KEYS);
+    }
+    for (Object key : m.keySet()) {
+      if (!SCHEDULER_KEYS.contains(String.valueOf(key))) {
+        throw new SpecException(source + ": scheduler." + key + ": unknown key"
+            + Settings.didYouMean(String.valueOf(key), SCHEDULER_KEYS));
+      }
+    }
+    if (!"asha".equals(m.get("type"))) {
+      throw new SpecException(source + ": scheduler.type: must be asha, got " + m.get("type"));
+    }
+    Object minEpochs = m.containsKey("min_epochs") ? m.get("min_epochs") : 1;
+    if (!(minEpochs instanceof Integer me) || me < 1) {
+      throw new SpecException(source + ": scheduler.min_epochs: an integer >= 1, got " + minEpochs);
+    }
+    Object eta = m.containsKey("eta") ? m.get("eta") : 3;
+    if (!(eta instanceof Integer e) || e < 2) {
+      throw new SpecException(source + ": scheduler.eta: an integer >= 2, got " + eta);
+    }
+    Object metric = m.containsKey("metric") ? m.get("metric") : "test_acc";
+    if (!METRICS.contains(String.valueOf(metric))) {
+      throw new SpecException(source + ": scheduler.metric: one of " + METRICS + ", got " + metric);
+    }
+    Object mode = m.containsKey("mode") ? m.get("mode") : String.valueOf(metric).endsWith("loss") ? "min" : "max";
+    if (!"max".equals(mode) && !"min".equals(mode)) {
+      throw new SpecException(source + ": scheduler.mode: max or min, got " + mode);
+    }
+    return new Scheduler("asha", me, e, String.valueOf(metric), String.valueOf(mode));
   }
 
   static final List<String> SEARCH_KEYS = List.of("type", "samples", "seed", "space");

@@ -15,6 +15,7 @@ import java.util.Map;
  * @param seeds the seeds every point is repeated for
  * @param needsCluster the spec says it does not fit one machine (e.g. ImageNet); plan works, sweep warns
  * @param random a random search that proposes the combinations instead of the grid (then empty), or null
+ * @param scheduler stops trials early (successive halving), or null: every trial trains all its epochs
  */
 public record SweepSpec(
     String name,
@@ -25,11 +26,12 @@ public record SweepSpec(
     List<Map<String, Object>> points,
     List<Long> seeds,
     boolean needsCluster,
-    Searcher.RandomSearch random) {
+    Searcher.RandomSearch random,
+    Scheduler scheduler) {
 
   public SweepSpec(String name, String description, String source, Map<String, Object> fixed,
       Map<String, List<Object>> grid, List<Map<String, Object>> points, List<Long> seeds, boolean needsCluster) {
-    this(name, description, source, fixed, grid, points, seeds, needsCluster, null);
+    this(name, description, source, fixed, grid, points, seeds, needsCluster, null, null);
   }
 
   /** What proposes the combinations crossed with points and seeds: the random search, else the grid. */
