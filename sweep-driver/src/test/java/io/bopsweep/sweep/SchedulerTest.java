@@ -1,6 +1,7 @@
 package io.bopsweep.sweep;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bopsweep.trainer.train.TrialStatus;
 import java.util.HashMap;
@@ -69,6 +70,35 @@ class SchedulerTest {
     assertEquals(expect(9, 4), ASHA.nextRound(TRIALS, this::stored));
     train(4, 9);
     assertEquals(Map.of(), ASHA.nextRound(TRIALS, this::stored), "the sweep is over");
+  }
+
+  @Test
+  void theAcceptanceSpecsShareTheirTrialsAndAshaTrainsAtMost40PercentOfTheGridsEpochs() {
+    SweepSpec ashaSpec = SpecParser.parse(java.nio.file.Path.of("../conf/sweeps/quickstart-asha.yaml"));
+    List<Trial> asha = Grid.expand(ashaSpec);
+    List<Trial> grid = Grid.expand(SpecParser.parse(java.nio.file.Path.of("../conf/sweeps/quickstart-grid.yaml")));
+    assertEquals(grid.stream().map(Trial::id).toList(), asha.stream().map(Trial::id).toList());
+    long gridEpochs = grid.stream().mapToLong(t -> t.config().epochs()).sum();
+    // run the scheduler against a store where trial i always has accuracy i / 100
+    Map<String, Scheduler.Stored> fake = new HashMap<>();
+    long trained = 0;
+    Map<String, Integer> round;
+    do {
+      round = ashaSpec.scheduler().nextRound(asha, id -> fake.getOrDefault(id, new Scheduler.Stored(null, Map.of())));
+      for (Map.Entry<String, Integer> e : round.entrySet()) {
+        int have = fake.containsKey(e.getKey()) ? fake.get(e.getKey()).metricByEpoch().size() : 0;
+        trained += e.getValue() - have;
+        Map<Integer, Double> m = new TreeMap<>();
+        double acc = asha.indexOf(asha.stream().filter(t -> t.id().equals(e.getKey())).findFirst().get()) / 100.0;
+        for (int epoch = 1; epoch <= e.getValue(); epoch++) {
+          m.put(epoch, acc);
+        }
+        fake.put(e.getKey(), new Scheduler.Stored(e.getValue() == 9 ? TrialStatus.DONE : TrialStatus.STOPPED, m));
+      }
+    } while (!round.isEmpty());
+    assertEquals(18 + 6 * 2 + 2 * 6, trained);
+    assertEquals(162, gridEpochs);
+    assertTrue(trained <= 0.4 * gridEpochs);
   }
 
   @Test
