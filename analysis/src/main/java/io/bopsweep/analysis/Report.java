@@ -98,7 +98,7 @@ public final class Report {
     summaryParams.put("label", label);
     tables.add(Table.of("summary", "Per configuration: final and best test accuracy", spark.sql(
         "SELECT " + label + " AS configuration, count_if(status = 'DONE') AS seeds, count_if(status = 'DIVERGED') AS diverged,"
-            + " count_if(status = 'FAILED') AS failed, avg(CASE WHEN status = 'DONE' THEN final_test_acc END) AS final_test_acc_mean,"
+            + " count_if(status = 'FAILED') AS failed, count_if(status = 'STOPPED') AS stopped, avg(CASE WHEN status = 'DONE' THEN final_test_acc END) AS final_test_acc_mean,"
             + " stddev_samp(CASE WHEN status = 'DONE' THEN final_test_acc END) AS final_test_acc_std,"
             + " avg(CASE WHEN status = 'DONE' THEN best_test_acc END) AS best_test_acc_mean, avg(CASE WHEN status = 'DONE' THEN seconds END) AS seconds_mean"
             + " FROM trials WHERE sweep = '" + SqlFile.literal(sweep) + "' GROUP BY 1 ORDER BY 1"), null));

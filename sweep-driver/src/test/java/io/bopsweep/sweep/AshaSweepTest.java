@@ -69,6 +69,26 @@ class AshaSweepTest {
     assertEquals(alone.epochs().stream().map(EpochRecord::testAcc).toList(),
         List.copyOf(store.committedMetric(best.id(), "test_acc").values()));
 
+    // reports count stopped trials apart and average only the finished one
+    Path reportDir = tmp.resolve("report");
+    SweepLocalModeTest.Run report = SweepLocalModeTest.cli("report", spec.toString(), "--results", results.toString(),
+        "--out", reportDir.toString());
+    assertEquals(0, report.exit(), report.out() + report.err());
+    List<String> summary = Files.readAllLines(reportDir.resolve("summary.csv"));
+    List<String> header = List.of(summary.get(0).split(","));
+    int seeds = header.indexOf("seeds");
+    int stopped = header.indexOf("stopped");
+    assertTrue(stopped > 0, summary.get(0));
+    int stoppedSum = 0;
+    int seedsSum = 0;
+    for (String line : summary.subList(1, summary.size())) {
+      String[] cells = line.split(",");
+      stoppedSum += Integer.parseInt(cells[stopped]);
+      seedsSum += Integer.parseInt(cells[seeds]);
+    }
+    assertEquals(2, stoppedSum, summary.toString());
+    assertEquals(1, seedsSum, summary.toString());
+
     SweepLocalModeTest.Run again = SweepLocalModeTest.cli("sweep", spec.toString(), "--results", results.toString());
     assertEquals(0, again.exit(), again.out() + again.err());
     assertTrue(again.out().contains("0 epochs trained in this run"), again.out());
