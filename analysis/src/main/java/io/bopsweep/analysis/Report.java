@@ -189,6 +189,10 @@ public final class Report {
 
   @SuppressWarnings({"unchecked", "rawtypes"})
   static int compareValues(Object a, Object b) {
+    if (a == null || b == null) {
+      // a setting without effect on a trial is stored as null since #17: those come first
+      return a == b ? 0 : a == null ? -1 : 1;
+    }
     if (a instanceof Comparable ca && a.getClass() == b.getClass()) {
       return ca.compareTo(b);
     }
