@@ -62,6 +62,31 @@ public final class Report {
     return Table.of(name, title, spark.sql(SqlFile.render(name, params)), REFERENCES.get(name));
   }
 
+  /**
+   * Writes the report of the stored trials a scope names, under the scope's sweep name, into dir;
+   * the scope's notes close its README. The trials and epochs views are narrowed to those trials
+   * (their sweep column set to the scope's name) for the rest of this session.
+   */
+  public static List<Path> write(SparkSession spark, ReportScope scope, Path dir) throws IOException {
+    if (scope.trialIds().isEmpty()) {
+      throw new AnalysisException("no stored trials of sweep '" + scope.sweep() + "'"
+          + (scope.notes().isEmpty() ? "" : ": " + String.join("; ", scope.notes())));
+    }
+    Object[] ids = scope.trialIds().toArray();
+    org.apache.spark.sql.Column name = org.apache.spark.sql.functions.lit(scope.sweep());
+    for (String view : List.of("trials", "epochs")) {
+      spark.table(view).where(org.apache.spark.sql.functions.col("trial_id").isin(ids)).withColumn("sweep", name)
+          .localCheckpoint().createOrReplaceTempView(view);
+    }
+    List<Path> written = write(spark, scope.sweep(), dir);
+    if (!scope.notes().isEmpty()) {
+      StringBuilder md = new StringBuilder("\n## Scope\n\n");
+      scope.notes().forEach(n -> md.append("- ").append(n).append('\n'));
+      Files.writeString(dir.resolve("README.md"), md.toString(), java.nio.file.StandardOpenOption.APPEND);
+    }
+    return written;
+  }
+
   /** Writes the report of a sweep into dir; returns the files written. */
   public static List<Path> write(SparkSession spark, String sweep, Path dir) throws IOException {
     if (!Results.sweeps(spark).contains(sweep)) {
@@ -190,8 +215,7 @@ public final class Report {
   @SuppressWarnings({"unchecked", "rawtypes"})
   static int compareValues(Object a, Object b) {
     if (a == null || b == null) {
-      // a setting without effect on a trial is stored as null since #17: those come first
-      return a == b ? 0 : a == null ? -1 : 1;
+      return a == b ? 0 : a == null ? -1 : 1; // a setting that does not act on some trials is null there
     }
     if (a instanceof Comparable ca && a.getClass() == b.getClass()) {
       return ca.compareTo(b);

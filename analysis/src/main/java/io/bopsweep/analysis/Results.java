@@ -39,6 +39,7 @@ public final class Results {
       if (!fs.exists(new Path(root, "STORE.json"))) {
         throw new AnalysisException(resultsUri + ": not a bopsweep results store (no STORE.json)");
       }
+      checkVersion(fs, root, resultsUri);
       hasTrials = hasParquet(fs, new Path(root, "trials"));
       FileStatus[] live = fs.globStatus(new Path(root, LIVE_EPOCHS));
       liveFiles = live == null ? new String[0]
@@ -50,15 +51,15 @@ public final class Results {
       throw new AnalysisException(resultsUri + ": cannot read (" + e.getMessage() + ")");
     }
     // the files, not the glob: Spark would look for a streaming sink's metadata under a glob and log that it is not there
-    Dataset<Row> running = liveFiles.length > 0 ? spark.read().parquet(liveFiles) : null;
+    Dataset<Row> running = liveFiles.length > 0 ? spark.read().option("mergeSchema", "true").parquet(liveFiles) : null;
     if (hasTrials) {
-      spark.read().parquet(new Path(root, "trials").toString()).createOrReplaceTempView("trials_raw");
+      spark.read().option("mergeSchema", "true").parquet(new Path(root, "trials").toString()).createOrReplaceTempView("trials_raw");
     } else {
       // only running trials so far: no trials row yet, and only the columns trials share with epochs
       running.where("false").createOrReplaceTempView("trials_raw");
     }
     if (hasParquetQuietly(spark, new Path(root, "epochs"))) {
-      spark.read().parquet(new Path(root, "epochs").toString()).createOrReplaceTempView("epochs_raw");
+      spark.read().option("mergeSchema", "true").parquet(new Path(root, "epochs").toString()).createOrReplaceTempView("epochs_raw");
     } else if (running != null) {
       running.where("false").createOrReplaceTempView("epochs_raw");
     } else {
@@ -67,6 +68,14 @@ public final class Results {
     (running != null ? running : spark.table("epochs_raw").where("false")).createOrReplaceTempView("epochs_running_raw");
     for (String statement : SqlFile.statements(SqlFile.text("views"))) {
       spark.sql(statement);
+    }
+  }
+
+  private static void checkVersion(FileSystem fs, Path root, String resultsUri) throws IOException {
+    try {
+      io.bopsweep.store.StoreFormat.checkMarker(fs, root, resultsUri);
+    } catch (io.bopsweep.store.StoreFormatException e) {
+      throw new AnalysisException(e.getMessage());
     }
   }
 

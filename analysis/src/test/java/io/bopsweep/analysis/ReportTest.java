@@ -453,6 +453,9 @@ class ReportTest {
     AnalysisException a = assertThrows(AnalysisException.class, () -> Results.register(spark, empty.toString()));
     assertTrue(a.getMessage().endsWith("not a bopsweep results store (no STORE.json)"), a.getMessage());
     Files.writeString(empty.resolve("STORE.json"), "{}");
+    AnalysisException other = assertThrows(AnalysisException.class, () -> Results.register(spark, empty.toString()));
+    assertTrue(other.getMessage().endsWith("STORE.json: not a bopsweep results store (format null)"), other.getMessage());
+    Files.writeString(empty.resolve("STORE.json"), "{\"format\":\"bopsweep-results\",\"schema_version\":2}");
     AnalysisException b = assertThrows(AnalysisException.class, () -> Results.register(spark, empty.toString()));
     assertTrue(b.getMessage().endsWith("the results store holds no trials yet"), b.getMessage());
     AnalysisException c = assertThrows(AnalysisException.class,

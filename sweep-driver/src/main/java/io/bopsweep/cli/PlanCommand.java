@@ -48,10 +48,17 @@ final class PlanCommand implements Callable<Integer> {
       description = "also show each trial's status in this results store: done, diverged, failed or pending")
   String results;
 
+  @Option(names = "--max-trials", paramLabel = "N", defaultValue = "10000",
+      description = "refuse a spec of more than N trials (default: 10000)")
+  long maxTrials;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    SweepSpec sweep = SpecParser.parse(specFile);
+    if (maxTrials < 1) {
+      throw new BadInputException("--max-trials: must be >= 1, got " + maxTrials);
+    }
+    SweepSpec sweep = SpecParser.parse(specFile, maxTrials);
     Grid.Expansion expansion = Grid.plan(sweep);
     List<Trial> trials = expansion.trials();
     Map<String, TrialStatus> status = null;
@@ -63,6 +70,7 @@ final class PlanCommand implements Callable<Integer> {
     } catch (io.bopsweep.trainer.config.ConfigException e) {
       throw new BadInputException(specFile.getFileName() + ": " + e.getMessage());
     }
+    io.bopsweep.sweep.TrialChecks.check(trials, sweep.source(), Runtime.getRuntime().maxMemory());
     List<String> axes = new ArrayList<>(sweep.searcher().keys());
     Set<String> pointKeys = new LinkedHashSet<>();
     sweep.points().forEach(p -> pointKeys.addAll(p.keySet()));
@@ -70,7 +78,8 @@ final class PlanCommand implements Callable<Integer> {
     columns.addAll(axes);
     columns.add("seed");
     out.printf("sweep %s (%s)%s%n", sweep.name(), sweep.source(),
-        sweep.description().isBlank() ? "" : ": " + sweep.description().strip().lines().findFirst().orElse(""));
+        sweep.description().isBlank() ? ""
+            : ": " + io.bopsweep.sweep.Escapes.printable(sweep.description().strip().lines().findFirst().orElse("")));
     List<List<String>> rows = new ArrayList<>();
     List<String> header = new ArrayList<>(List.of("#", "trial_id"));
     boolean epochsColumn = !columns.contains("epochs");
@@ -150,9 +159,14 @@ final class PlanCommand implements Callable<Integer> {
     if (throughput == null) {
       speed.forEach((k, v) -> out.printf("probe %s: %,.0f training images/s per trial%n", k, v));
     }
-    out.printf("estimated time: %s of training, about %s with %d trials at once%s%n", human(seconds),
-        human(seconds / Math.min(slots, trials.size())), Math.min(slots, trials.size()),
-        throughput != null ? " (at the given throughput)" : " (measured here)");
+    if (throughput != null) {
+      out.printf("estimated time: %s of training, about %s with %d trials at once (at the given throughput)%n",
+          human(seconds), human(seconds / Math.min(slots, trials.size())), Math.min(slots, trials.size()));
+    } else {
+      out.printf("estimated time: %s of training, about %s with %d trials at once, with %.0f s outside the trials"
+              + " (measured here)%n", human(seconds), human(CostEstimate.localWallSeconds(seconds, trials.size(), slots)),
+          Math.min(slots, trials.size()), CostEstimate.LOCAL_SWEEP_FIXED_SECONDS);
+    }
     if (sweep.needsCluster()) {
       out.println("note: this spec is marked needs_cluster: true; run it with spark-submit on a GPU cluster");
     }

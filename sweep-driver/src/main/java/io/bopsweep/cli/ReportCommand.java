@@ -1,8 +1,16 @@
 package io.bopsweep.cli;
 
 import io.bopsweep.analysis.Report;
+import io.bopsweep.analysis.ReportScope;
 import io.bopsweep.analysis.Results;
+import io.bopsweep.sweep.Grid;
+import io.bopsweep.sweep.ReportScopes;
+import io.bopsweep.sweep.ResultStore;
 import io.bopsweep.sweep.SpecParser;
+import io.bopsweep.store.SweepManifest;
+import io.bopsweep.sweep.SweepSpec;
+import io.bopsweep.sweep.Trial;
+import org.apache.hadoop.conf.Configuration;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -39,33 +47,66 @@ final class ReportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    SweepSpec specOfFile = null;
     String name = sweep;
     if (sweep.endsWith(".yaml") || sweep.endsWith(".yml") || Files.isRegularFile(Path.of(sweep))) {
-      name = SpecParser.parse(Path.of(sweep)).name();
+      specOfFile = SpecParser.parse(Path.of(sweep));
+      name = specOfFile.name();
+    }
+    String nameProblem = SpecParser.nameProblem(name);
+    if (nameProblem != null) {
+      throw new BadInputException(sweep + ": not a sweep name: " + nameProblem);
     }
     String[] pivotParts = null;
     if (pivot != null) {
       pivotParts = pivot.split(",");
-      if (pivotParts.length != 3) {
-        throw new BadInputException("--pivot: expected ROW,COL,METRIC, got '" + pivot + "'");
+      if (pivotParts.length != 3 || !pivot.matches("\\s*\\w+\\s*,\\s*\\w+\\s*,\\s*\\w+\\s*")) {
+        throw new BadInputException("--pivot: expected ROW,COL,METRIC (column names), got '" + pivot + "'");
       }
     }
+    ReportScope scope = scope(specOfFile, name, ResultStore.open(results, new Configuration()));
     Path dir = out != null ? out : Path.of("reports", name);
     SparkSession spark = Spark.session("bopsweep report", master);
     try {
       Results.register(spark, results);
-      List<Path> files = Report.write(spark, name, dir);
+      List<Path> files = Report.write(spark, scope, dir);
       if (pivotParts != null) {
         io.bopsweep.analysis.Table t = Report.pivot(spark, name, pivotParts[0].strip(), pivotParts[1].strip(), pivotParts[2].strip());
         t.write(dir);
         files.add(dir.resolve(t.name() + ".md"));
       }
       PrintWriter w = spec.commandLine().getOut();
-      w.printf("report of sweep %s in %s:%n", name, dir);
+      w.printf("report of sweep %s (%d trials) in %s:%n", name, scope.trialIds().size(), dir);
       files.forEach(f -> w.println("  " + f.getFileName()));
+      scope.notes().forEach(n -> w.println("note: " + n));
       return 0;
     } finally {
       spark.stop();
     }
+  }
+
+  /**
+   * The trials a report covers: a spec file's current trials; for a name, the trials of the newest
+   * manifest of that name, else (stores written before manifests) the trials stored under it.
+   */
+  static ReportScope scope(SweepSpec specOfFile, String name, ResultStore store) {
+    List<ResultStore.StoredTrial> stored = store.trialRecords();
+    if (specOfFile != null) {
+      return ReportScopes.of(name, Grid.expand(specOfFile).stream().map(Trial::id).toList(), stored);
+    }
+    List<SweepManifest> manifests = store.manifests(name);
+    if (manifests.isEmpty()) {
+      return ReportScopes.bySweepColumn(name, stored);
+    }
+    SweepManifest newest = manifests.get(manifests.size() - 1);
+    java.util.Set<String> known = new java.util.HashSet<>();
+    stored.forEach(t -> known.add(t.currentId()));
+    for (String id : newest.trialIds()) {
+      if (!known.contains(id)) {
+        throw new BadInputException(store.uri() + ": the manifest of sweep " + name + " (" + newest.writtenAt()
+            + ") names trial " + id + ", which is not in the store");
+      }
+    }
+    return ReportScopes.of(name, newest.trialIds(), stored);
   }
 }

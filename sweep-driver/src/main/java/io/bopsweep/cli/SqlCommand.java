@@ -42,6 +42,10 @@ final class SqlCommand implements Callable<Integer> {
   @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: local)")
   String master;
 
+  @Option(names = "--allow-writes",
+      description = "also run statements that write or change state (INSERT, CREATE, DROP, SET, ...); default: queries only")
+  boolean allowWrites;
+
   @Override
   public Integer call() throws IOException {
     if (!java.util.List.of("table", "csv", "json").contains(format)) {
@@ -57,12 +61,17 @@ final class SqlCommand implements Callable<Integer> {
     } else {
       sql = query.text;
     }
+    String statement = sql.strip().replaceAll(";\\s*$", "");
+    String write = allowWrites ? null : ReadOnlySql.nonQuery(statement);
+    if (write != null) {
+      throw new BadInputException("sql: only queries run without --allow-writes; this statement is " + write);
+    }
     SparkSession spark = Spark.session("bopsweep sql", master);
     try {
       Results.register(spark, results);
       org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> df;
       try {
-        df = spark.sql(sql.strip().replaceAll(";\\s*$", ""));
+        df = spark.sql(statement);
       } catch (Exception e) {
         // Spark's AnalysisException (and ParseException) are checked in Java terms but undeclared
         if (e instanceof org.apache.spark.sql.AnalysisException) {

@@ -6,13 +6,14 @@ import io.bopsweep.sweep.Grid;
 import io.bopsweep.sweep.Progress;
 import io.bopsweep.sweep.ResultStore;
 import io.bopsweep.sweep.SpecParser;
+import io.bopsweep.store.SweepManifest;
 import io.bopsweep.sweep.SweepRunner;
 import io.bopsweep.sweep.SweepSpec;
 import io.bopsweep.sweep.Trial;
 import io.bopsweep.sweep.TrialTask;
 import io.bopsweep.sweep.Warmup;
 import io.bopsweep.sweep.WarmupPlugin;
-import io.bopsweep.trainer.optim.KernelThreads;
+import io.bopsweep.trainer.kernels.KernelThreads;
 import io.bopsweep.trainer.config.Choices.Dataset;
 import io.bopsweep.trainer.data.DataCache;
 import java.io.PrintWriter;
@@ -70,10 +71,20 @@ final class SweepCommand implements Callable<Integer> {
   @Option(names = "--log-file", paramLabel = "FILE", description = "also append progress lines here (default: <results>/_logs/<sweep>.log for local results)")
   Path logFile;
 
+  @Option(names = "--max-trials", paramLabel = "N", defaultValue = "10000",
+      description = "refuse a spec of more than N trials (default: 10000)")
+  long maxTrials;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    SweepSpec sweep = SpecParser.parse(specFile);
+    if (maxTrials < 1) {
+      throw new BadInputException("--max-trials: must be >= 1, got " + maxTrials);
+    }
+    if (!(progressInterval > 0) || Double.isInfinite(progressInterval)) {
+      throw new BadInputException("--progress-interval: must be a positive number of seconds, got " + progressInterval);
+    }
+    SweepSpec sweep = SpecParser.parse(specFile, maxTrials);
     List<Trial> trials = Grid.expand(sweep);
     try {
       CostEstimate.checkModels(trials);
@@ -81,6 +92,9 @@ final class SweepCommand implements Callable<Integer> {
       throw new BadInputException(specFile.getFileName() + ": " + e.getMessage());
     }
     SparkConf conf = new SparkConf();
+    boolean local = (master != null ? master : conf.get("spark.master", "local")).startsWith("local");
+    io.bopsweep.sweep.TrialChecks.check(trials, sweep.source(),
+        local ? Runtime.getRuntime().maxMemory() : conf.getSizeAsBytes("spark.executor.memory", "1g"));
     String resultsUri = results != null ? results : conf.get("spark.bopsweep.results", "results");
     int threads = threadsPerTrial != null ? threadsPerTrial : conf.getInt("spark.bopsweep.threadsPerTrial", 1);
     if (threads < 1) {
@@ -114,14 +128,28 @@ final class SweepCommand implements Callable<Integer> {
     ResultStore earlyStore = ResultStore.openOrCreate(resultsUri, early);
     DriverLock lock = DriverLock.acquire(earlyStore, sweep.name());
     try {
-      return run(out, sweep, trials, datasets, conf, resultsUri, threads, dir, sources);
+      io.bopsweep.sweep.StoreLeftovers.remove(earlyStore, lock);
+      return run(out, sweep, trials, datasets, conf, resultsUri, threads, dir, sources, lock);
+    } catch (RuntimeException e) {
+      throw lock.lost() != null ? new SweepRunner.SweepFailedException(lock.lost()) : e;
     } finally {
       lock.close();
     }
   }
 
+  /** Records which trials this spec asked for (reports select by it), once its trials are all committed. */
+  private void writeManifest(ResultStore store, SweepSpec sweep, List<Trial> trials) {
+    try {
+      store.writeManifest(SweepManifest.of(sweep.name(), Files.readString(specFile),
+          trials.stream().map(Trial::id).toList(), CodeVersion.get(), java.time.Instant.now()));
+    } catch (java.io.IOException e) {
+      throw new io.bopsweep.sweep.StoreException(store.uri() + ": cannot write the sweep manifest (" + e.getMessage()
+          + ")");
+    }
+  }
+
   private int run(PrintWriter out, SweepSpec sweep, List<Trial> trials, Set<Dataset> datasets, SparkConf conf,
-      String resultsUri, int threads, String dir, Map<String, String> sources) {
+      String resultsUri, int threads, String dir, Map<String, String> sources, DriverLock lock) {
 
     int cores = Runtime.getRuntime().availableProcessors();
     if ((master != null ? master : conf.get("spark.master", "local")).startsWith("local")) {
@@ -146,6 +174,7 @@ final class SweepCommand implements Callable<Integer> {
       builder.config("spark.ui.enabled", "true").config("spark.ui.showConsoleProgress", "false");
     }
     SparkSession spark = builder.getOrCreate();
+    lock.onLost(() -> spark.sparkContext().cancelAllJobs());
     if (ui) {
       out.println("Spark UI: " + spark.sparkContext().uiWebUrl().getOrElse(() -> "(not started)"));
     }
@@ -156,10 +185,15 @@ final class SweepCommand implements Callable<Integer> {
         log = Path.of(resultsUri, "_logs", sweep.name() + ".log");
       }
       Progress progress = new Progress(store, out, log, (long) (progressInterval * 1000));
-      TrialTask.ExecutionSettings settings = new TrialTask.ExecutionSettings(threads, dir, sources, CodeVersion.get());
+      TrialTask.ExecutionSettings settings = new TrialTask.ExecutionSettings(threads, dir, sources, CodeVersion.get(),
+          lock.fence());
       SweepRunner.Report report = SweepRunner.run(spark, sweep, trials, store, settings, out, progress);
+      writeManifest(store, sweep, trials);
       if (log != null && Files.exists(log)) {
         out.println("progress log: " + log);
+      }
+      if (lock.lost() != null) {
+        throw new SweepRunner.SweepFailedException(lock.lost());
       }
       return report.anyFailed() ? Main.EXIT_FAILED : 0;
     } finally {

@@ -78,20 +78,59 @@ public final class CostEstimate {
     }
   }
 
-  /** Training images per second on this machine for a config's model and batch, from a few steps on random data. */
+  /**
+   * What a local sweep spends outside its trials, about: the JVM and Spark starting, planning,
+   * the trials' commits and the end. The "outside trials" figure of the sweep's last line measures
+   * it; docs/performance.md gives the runs behind this value.
+   */
+  public static final double LOCAL_SWEEP_FIXED_SECONDS = 8;
+
+  /** Seconds of untimed probe epochs before the timed one: the JIT compiles the step's code in the first seconds. */
+  static final double PROBE_WARMUP_SECONDS = 3;
+
+  /** The timed probe epoch lasts about this long, so that a fast model is not timed over a few milliseconds. */
+  static final double PROBE_TIMED_SECONDS = 1;
+
+  /**
+   * Training images per second on this machine for a config's model and batch, on random data,
+   * warmed as bench warms: short epochs, untimed, for {@link #PROBE_WARMUP_SECONDS}, then one epoch
+   * of about {@link #PROBE_TIMED_SECONDS}, timed.
+   */
   public static double probe(TrialConfig cfg, int threads) {
     int batch = cfg.batchSize();
-    TrialConfig probe = cfg.with(Map.of("epochs", 2, "train_limit", 0, "test_limit", 0, "validation_split", 0,
-        "gamma_schedule", "constant", "lr_schedule", "constant", "eval_latent", false));
-    int steps = 4;
-    ImageSet train = random(batch * steps, cfg.dataset(), 1);
-    ImageSet test = random(batch, cfg.dataset(), 2);
-    TrialOutcome o = TrialRunner.run(probe, new Splits("probe", train, test, null),
-        TrialRunner.Options.defaults().withDevice("cpu", threads));
-    if (o.status() != TrialStatus.DONE || o.epochs().size() < 2) {
+    int warmSteps = 4;
+    long until = System.nanoTime() + (long) (PROBE_WARMUP_SECONDS * 1e9);
+    double warm;
+    do {
+      warm = probeEpoch(cfg, threads, warmSteps);
+    } while (!Double.isNaN(warm) && System.nanoTime() < until);
+    if (Double.isNaN(warm)) {
       return Double.NaN;
     }
-    return o.epochs().get(1).samplesPerSec();
+    int steps = (int) Math.max(warmSteps, Math.min(500, Math.ceil(PROBE_TIMED_SECONDS * warm / batch)));
+    return probeEpoch(cfg, threads, steps);
+  }
+
+  /** Images per second of training time in one epoch of {@code steps} steps of a fresh trial. */
+  private static double probeEpoch(TrialConfig cfg, int threads, int steps) {
+    TrialConfig probe = cfg.with(Map.of("epochs", 1, "train_limit", 0, "test_limit", 0, "validation_split", 0,
+        "gamma_schedule", "constant", "lr_schedule", "constant", "eval_latent", false));
+    ImageSet train = random(cfg.batchSize() * steps, cfg.dataset(), 1);
+    ImageSet test = random(cfg.batchSize(), cfg.dataset(), 2);
+    TrialOutcome o = TrialRunner.run(probe, new Splits("probe", train, test, null),
+        TrialRunner.Options.defaults().withDevice("cpu", threads));
+    if (o.status() != TrialStatus.DONE || o.epochs().isEmpty()) {
+      return Double.NaN;
+    }
+    return o.epochs().get(0).samplesPerSec();
+  }
+
+  /**
+   * Wall time of a local sweep: its fixed cost, then the trials' time spread over the slots that
+   * run at once.
+   */
+  public static double localWallSeconds(double trialSeconds, int trials, int slots) {
+    return trials == 0 ? 0 : LOCAL_SWEEP_FIXED_SECONDS + trialSeconds / Math.max(1, Math.min(slots, trials));
   }
 
   private static ImageSet random(int n, Dataset d, long seed) {

@@ -22,6 +22,23 @@ import java.util.Set;
 public final class Grid {
   private Grid() {}
 
+  /** How many trials a spec expands to, computed without expanding it; Long.MAX_VALUE if that overflows a long. */
+  public static long count(SweepSpec spec) {
+    try {
+      long n = Math.multiplyExact((long) spec.points().size(), (long) spec.seeds().size());
+      if (spec.random() != null) {
+        return Math.multiplyExact(n, (long) spec.random().samples());
+      }
+      for (List<Object> values : spec.grid().values()) {
+        n = Math.multiplyExact(n, (long) values.size());
+      }
+      return n;
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+
+
   /**
    * Trials that collapsed into one.
    *

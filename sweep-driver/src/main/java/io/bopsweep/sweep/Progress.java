@@ -35,6 +35,7 @@ public final class Progress {
   private final long intervalMillis;
   private final CountDownLatch stopping = new CountDownLatch(1);
   private Thread thread;
+  private long epochsShown;
 
   public Progress(ResultStore store, PrintWriter out, Path logFile, long intervalMillis) {
     this.store = store;
@@ -116,6 +117,9 @@ public final class Progress {
         }
       }
     }
+    // a trial between its commit and the listing of progress files is briefly in neither
+    epochsDone = Math.max(epochsDone, epochsShown);
+    epochsShown = epochsDone;
     double elapsed = (System.nanoTime() - t0) / 1e9;
     String eta = "?";
     if (epochsDone > 0) {

@@ -13,8 +13,12 @@ import org.apache.parquet.schema.Types;
  * a setting's name are prefixed: {@code epoch_gamma}, {@code epoch_lr}.
  */
 public final class ResultSchema {
-  /** Bumped when a column changes meaning or type; stores of another version are refused. */
-  public static final int VERSION = 1;
+  /**
+   * Bumped when columns are added or change meaning or type. Readers read every version up to
+   * theirs (a column a file lacks reads as null) and refuse newer stores. Version 2: settings that
+   * do not act on a trial are null; the provenance columns.
+   */
+  public static final int VERSION = io.bopsweep.store.StoreFormat.VERSION;
 
   private ResultSchema() {}
 
@@ -28,6 +32,12 @@ public final class ResultSchema {
     b.required(PrimitiveTypeName.INT64).as(LogicalTypeAnnotation.timestampType(true, LogicalTypeAnnotation.TimeUnit.MILLIS)).named("started_at");
     b.required(PrimitiveTypeName.INT64).as(LogicalTypeAnnotation.timestampType(true, LogicalTypeAnnotation.TimeUnit.MILLIS)).named("finished_at");
     b.required(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named("data_variant");
+    for (String c : io.bopsweep.store.StoreFormat.PROVENANCE_STRINGS) {
+      b.optional(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named(c);
+    }
+    for (String c : io.bopsweep.store.StoreFormat.PROVENANCE_INTS) {
+      b.optional(PrimitiveTypeName.INT32).named(c);
+    }
     for (Settings.Setting s : Settings.all()) {
       switch (s.type()) {
         case INT:

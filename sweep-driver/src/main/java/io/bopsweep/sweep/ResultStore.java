@@ -2,6 +2,9 @@ package io.bopsweep.sweep;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.bopsweep.store.StoreFormat;
+import io.bopsweep.store.StoreFormatException;
+import io.bopsweep.store.SweepManifest;
 import io.bopsweep.trainer.config.Settings;
 import io.bopsweep.trainer.train.CheckpointStore;
 import io.bopsweep.trainer.train.EpochRecord;
@@ -37,7 +40,8 @@ import org.apache.parquet.hadoop.util.HadoopOutputFile;
 import org.apache.parquet.schema.MessageType;
 
 /**
- * The results of sweeps under one directory (a local path or any Hadoop-compatible URI).
+ * The results of sweeps under one directory (a local path or any Hadoop-compatible URI), as
+ * {@link StoreFormat} lays it out:
  *
  * <pre>
  * STORE.json                         format marker and schema version
@@ -47,6 +51,7 @@ import org.apache.parquet.schema.MessageType;
  * _checkpoints/TRIAL_ID/             epoch checkpoint and progress of a running trial
  * _live/TRIAL_ID/epoch-N.parquet     epoch rows of a running trial, each as it finishes (removed at commit)
  * _attempts/TRIAL_ID/N.json          one record per attempt that started
+ * _manifests/SWEEP/TIME-HASH.json    one record per sweep run: spec text and hash, its trial ids
  * _staging/                          files being written
  * </pre>
  *
@@ -59,13 +64,13 @@ import org.apache.parquet.schema.MessageType;
  */
 public final class ResultStore implements Serializable {
   private static final long serialVersionUID = 1L;
-  static final String MARKER = "STORE.json";
-  static final String FORMAT = "bopsweep-results";
+  static final String MARKER = StoreFormat.MARKER;
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final PathFilter PARQUET = p -> p.getName().endsWith(".parquet");
 
   private final String uri;
   private transient Configuration conf;
+  private int version = ResultSchema.VERSION;
 
   private ResultStore(String uri) {
     this.uri = uri.endsWith("/") ? uri.substring(0, uri.length() - 1) : uri;
@@ -92,7 +97,8 @@ public final class ResultStore implements Serializable {
           store.checkMarker(fs, marker);
           return store;
         }
-        if (fs.listStatus(root).length > 0) {
+        // a marker being written, or left by a creation that failed, does not make the directory a non-store
+        if (java.util.Arrays.stream(fs.listStatus(root)).anyMatch(f -> !isMarkerTemp(f.getPath().getName()))) {
           throw new StoreException(uri + ": not a bopsweep results store (no " + MARKER + ") and not empty");
         }
       }
@@ -100,7 +106,16 @@ public final class ResultStore implements Serializable {
       // written under a temporary name and renamed, so that no reader sees an empty marker
       Path tmp = new Path(root, "." + MARKER + "." + UUID.randomUUID() + ".tmp");
       try (OutputStream out = fs.create(tmp, false)) {
-        out.write(JSON.writeValueAsBytes(Map.of("format", FORMAT, "schema_version", ResultSchema.VERSION)));
+        out.write(StoreFormat.marker());
+      } catch (IOException | org.apache.hadoop.fs.FSError e) {
+        // e.g. a full disk: leave nothing behind, so the same command works once there is space
+        try {
+          fs.delete(tmp, false);
+        } catch (IOException ignored) {
+          // the next creation ignores it
+        }
+        throw new StoreException(uri + ": cannot create the results store (" + oneLine(e.getCause() != null
+            && e instanceof org.apache.hadoop.fs.FSError ? e.getCause() : e) + ")");
       }
       Path marker = new Path(root, MARKER);
       if (fs.exists(marker) || !fs.rename(tmp, marker)) {
@@ -111,6 +126,10 @@ public final class ResultStore implements Serializable {
     } catch (IOException e) {
       throw new StoreException(uri + ": cannot use as results directory (" + oneLine(e) + ")");
     }
+  }
+
+  static boolean isMarkerTemp(String name) {
+    return name.matches("\\.\\.?" + java.util.regex.Pattern.quote(MARKER) + "\\..*\\.tmp(\\.crc)?");
   }
 
   /** Opens an existing store for reading; refuses anything else. */
@@ -137,26 +156,33 @@ public final class ResultStore implements Serializable {
   }
 
   private void checkMarker(FileSystem fs, Path marker) throws IOException {
-    Map<?, ?> m;
-    try (InputStream in = fs.open(marker)) {
-      m = JSON.readValue(in, Map.class);
-    } catch (JsonProcessingException e) {
-      throw new StoreException(marker + ": unreadable store marker");
+    try {
+      version = StoreFormat.checkMarker(fs, marker.getParent(), uri);
+    } catch (StoreFormatException e) {
+      throw new StoreException(e.getMessage());
     }
-    if (!FORMAT.equals(m.get("format"))) {
-      throw new StoreException(marker + ": not a bopsweep results store");
+  }
+
+  /** The schema version of the marker: files of earlier versions may be in the store too. */
+  public int schemaVersion() {
+    return version;
+  }
+
+  /** Raises the marker to this version's schema before rows of it are written into an older store. */
+  private void upgradeMarker() throws IOException {
+    if (version >= ResultSchema.VERSION) {
+      return;
     }
-    Object v = m.get("schema_version");
-    if (!(v instanceof Integer i) || i != ResultSchema.VERSION) {
-      throw new StoreException(uri + ": written with result schema version " + v + ", this bopsweep reads version "
-          + ResultSchema.VERSION);
-    }
+    FileSystem fs = fs();
+    writeSmall(new Path(root(), MARKER), new String(StoreFormat.marker(), StandardCharsets.UTF_8));
+    version = ResultSchema.VERSION;
   }
 
   /** Re-attaches a Hadoop configuration after deserialization on an executor. */
   public ResultStore withConf(Configuration c) {
     ResultStore s = new ResultStore(uri);
     s.conf = c;
+    s.version = version;
     return s;
   }
 
@@ -234,23 +260,11 @@ public final class ResultStore implements Serializable {
 
   /** Every committed trials row. */
   public List<StoredTrial> trialRecords() {
-    List<StoredTrial> out = new ArrayList<>();
     try {
-      FileSystem fs = fs();
-      Path dir = new Path(root(), "trials");
-      if (!fs.exists(dir)) {
-        return out;
-      }
-      for (FileStatus f : fs.listStatus(dir, PARQUET)) {
-        try (ParquetReader<Group> reader =
-            ParquetReader.builder(new GroupReadSupport(), f.getPath()).withConf(conf()).build()) {
-          Group g;
-          while ((g = reader.read()) != null) {
-            String json = g.getString("config_json", 0);
-            out.add(new StoredTrial(g.getString("trial_id", 0), TrialId.ofStoredConfig(json), g.getString("sweep", 0),
-                TrialStatus.valueOf(g.getString("status", 0)), json));
-          }
-        }
+      List<StoredTrial> out = new ArrayList<>();
+      for (StoreFormat.TrialRow r : StoreFormat.trialRows(fs(), root(), conf())) {
+        out.add(new StoredTrial(r.trialId(), TrialId.ofStoredConfig(r.configJson()), r.sweep(),
+            TrialStatus.valueOf(r.status()), r.configJson()));
       }
       return out;
     } catch (IOException e) {
@@ -274,14 +288,16 @@ public final class ResultStore implements Serializable {
 
   /** Writes a trial's rows: epochs, then the trials row, each through _staging and a rename. */
   public void commit(TrialResult r) throws IOException {
-    commit(r, null);
+    commit(r, null, DriverLock.Fence.NONE);
   }
 
   /**
    * Writes a trial's rows and its final model (null: none): epochs, the model, then the trials
-   * row, each through _staging and a rename.
+   * row, each through _staging and a rename, checking the driver's fence after the writes, just
+   * before the renames.
    */
-  public void commit(TrialResult r, SavedModel model) throws IOException {
+  public void commit(TrialResult r, SavedModel model, DriverLock.Fence fence) throws IOException {
+    upgradeMarker();
     FileSystem fs = fs();
     Path staging = new Path(root(), "_staging/" + r.trialId() + "-" + UUID.randomUUID());
     fs.mkdirs(staging);
@@ -296,6 +312,7 @@ public final class ResultStore implements Serializable {
       }
       Path trialsTmp = new Path(staging, "trials.parquet");
       write(trialsTmp, ResultSchema.trials(), List.of(trialRow(r)));
+      fence.check(this);
       move(fs, epochsTmp, new Path(root(), "epochs/" + r.trialId() + ".parquet"));
       if (model != null) {
         move(fs, modelTmp, modelPath(r.trialId()));
@@ -365,6 +382,13 @@ public final class ResultStore implements Serializable {
     g.add("started_at", r.startedAt().toEpochMilli());
     g.add("finished_at", r.finishedAt().toEpochMilli());
     g.add("data_variant", r.dataVariant());
+    r.provenance().columns().forEach((name, value) -> {
+      if (value instanceof Integer i) {
+        g.add(name, i);
+      } else if (value != null) {
+        g.add(name, (String) value);
+      }
+    });
     for (Settings.Setting s : Settings.all()) {
       Object v = r.config().get(s.name());
       if (v == null) {
@@ -582,26 +606,23 @@ public final class ResultStore implements Serializable {
 
   /** Every attempt record of a trial, oldest first. */
   public List<Map<String, Object>> attempts(String trialId) throws IOException {
-    FileSystem fs = fs();
-    Path dir = new Path(root(), "_attempts/" + trialId);
-    List<Map<String, Object>> out = new ArrayList<>();
-    if (!fs.exists(dir)) {
-      return out;
-    }
-    List<FileStatus> files = new ArrayList<>(List.of(fs.listStatus(dir)));
-    files.sort((a, b) -> Integer.compare(number(a), number(b)));
-    for (FileStatus f : files) {
-      try (InputStream in = fs.open(f.getPath())) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> m = JSON.readValue(in, Map.class);
-        out.add(m);
-      }
-    }
-    return out;
+    return StoreFormat.attempts(fs(), root(), trialId);
   }
 
-  private static int number(FileStatus f) {
-    return Integer.parseInt(f.getPath().getName().replace(".json", ""));
+  /** Records a sweep run: written under a temporary name and renamed, so a reader sees all of it or nothing. */
+  public Path writeManifest(SweepManifest m) throws IOException {
+    return StoreFormat.writeManifest(fs(), root(), m);
+  }
+
+  /** The manifests of a sweep, oldest first. */
+  public List<SweepManifest> manifests(String sweep) {
+    try {
+      return StoreFormat.manifests(fs(), root(), sweep);
+    } catch (StoreFormatException e) {
+      throw new StoreException(e.getMessage());
+    } catch (IOException e) {
+      throw new StoreException(uri + ": cannot read manifests of " + sweep + " (" + oneLine(e) + ")");
+    }
   }
 
   /** Writes a small text file atomically enough for progress (create, then rename over). */

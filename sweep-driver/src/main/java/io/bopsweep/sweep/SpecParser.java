@@ -32,13 +32,22 @@ import java.util.Map;
  * </pre>
  */
 public final class SpecParser {
-  static final List<String> TOP_LEVEL = List.of("name", "description", "fixed", "grid", "points", "seeds", "needs_cluster", "search",
-      "scheduler");
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  static final List<String> TOP_LEVEL = List.of("name", "description", "fixed", "grid", "points", "seeds", "needs_cluster",
+      "search", "scheduler");
+  /** Trials a spec may expand to unless the command is given a higher limit ({@code --max-trials}). */
+  public static final long DEFAULT_MAX_TRIALS = 10_000;
+  /** Characters a spec file may have (SnakeYAML's own limit is 3 MB and its message misleading). */
+  static final int MAX_CHARS = 1 << 20;
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+      .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
   private SpecParser() {}
 
   public static SweepSpec parse(Path file) {
+    return parse(file, DEFAULT_MAX_TRIALS);
+  }
+
+  public static SweepSpec parse(Path file, long maxTrials) {
     String text;
     try {
       text = Files.readString(file);
@@ -48,16 +57,35 @@ public final class SpecParser {
       throw new SpecException(file + ": cannot read (" + e.getMessage() + ")");
     }
     String defaultName = file.getFileName().toString().replaceFirst("\\.ya?ml$", "");
-    return parse(text, file.toString(), defaultName);
+    return parse(text, file.toString(), defaultName, maxTrials);
   }
 
   public static SweepSpec parse(String text, String source, String defaultName) {
+    return parse(text, source, defaultName, DEFAULT_MAX_TRIALS);
+  }
+
+  public static SweepSpec parse(String text, String source, String defaultName, long maxTrials) {
+    if (text.length() > MAX_CHARS) {
+      throw new SpecException(source + ": " + text.length() + " characters; a sweep spec may have at most " + MAX_CHARS
+          + " (use grid axes and seeds: counts instead of listing trials)");
+    }
+    YamlChecks.refuseAliases(text, source);
     Object root;
     try {
       root = YAML.readValue(text, Object.class);
     } catch (JsonProcessingException e) {
       String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
-      throw new SpecException(source + ": not valid YAML" + where + ": " + e.getOriginalMessage().lines().findFirst().orElse(""));
+      String why = e.getOriginalMessage().lines().findFirst().orElse("");
+      if (why.startsWith("Duplicate field '")) {
+        String key = why.substring("Duplicate field '".length(), why.indexOf('\'', "Duplicate field '".length()));
+        throw new SpecException(source + ": " + key + where + ": duplicate key (each key may appear once per mapping)");
+      }
+      java.util.regex.Matcher nonFinite = java.util.regex.Pattern.compile("Malformed numeric value '([-+]?\\.(?i:nan|inf))'")
+          .matcher(why);
+      if (nonFinite.find()) {
+        throw new SpecException(source + where + ": " + nonFinite.group(1) + ": settings take finite numbers");
+      }
+      throw new SpecException(source + ": not valid YAML" + where + ": " + why);
     }
     if (!(root instanceof Map)) {
       throw new SpecException(source + ": a sweep spec is a mapping with keys " + TOP_LEVEL);
@@ -72,8 +100,9 @@ public final class SpecParser {
       }
     }
     String name = top.containsKey("name") ? string(top.get("name"), source, "name") : defaultName;
-    if (!name.matches("[A-Za-z0-9._-]+")) {
-      throw new SpecException(source + ": name: use letters, digits, '.', '_' and '-' only, got '" + name + "'");
+    String nameProblem = nameProblem(name);
+    if (nameProblem != null) {
+      throw new SpecException(source + ": name: " + nameProblem);
     }
     String description = top.containsKey("description") ? string(top.get("description"), source, "description") : "";
     Map<String, Object> fixed = settingsMap(top.get("fixed"), source, "fixed");
@@ -129,6 +158,12 @@ public final class SpecParser {
     Scheduler scheduler = top.containsKey("scheduler") ? scheduler(top.get("scheduler"), source) : null;
     SweepSpec spec = new SweepSpec(name, description, source, fixed, grid, points, seeds, needsCluster, random,
         scheduler);
+    long count = Grid.count(spec);
+    if (count > maxTrials) {
+      throw new SpecException(source + ": " + (count == Long.MAX_VALUE ? "more than 9.2e18" : String.format("%,d", count))
+          + " trials (points x grid x seeds), more than the limit of " + String.format("%,d", maxTrials)
+          + "; give --max-trials N to allow more");
+    }
     Grid.expand(spec); // resolves every trial: ranges, dependent defaults, duplicates
     return spec;
   }
@@ -287,6 +322,18 @@ public final class SpecParser {
       return new Searcher.LogUniform(bounds[0], bounds[1]);
     }
     return new Searcher.Uniform(bounds[0], bounds[1]);
+  }
+
+  /**
+   * Why a sweep name cannot be used, or null: names become file and folder names (logs, reports),
+   * so only letters, digits, '.', '_' and '-', not starting with '.'.
+   */
+  public static String nameProblem(String name) {
+    if (!name.matches("[A-Za-z0-9_-][A-Za-z0-9._-]*") || name.length() > 128) {
+      return "use letters, digits, '.', '_' and '-' only, not starting with '.', at most 128, got '"
+          + Escapes.printable(name) + "'";
+    }
+    return null;
   }
 
   private static Map<String, Object> settingsMap(Object node, String source, String path) {

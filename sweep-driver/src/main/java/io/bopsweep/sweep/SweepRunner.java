@@ -168,6 +168,7 @@ public final class SweepRunner {
     JavaRDD<TrialTask> rdd = jsc.parallelize(tasks, tasks.size());
     progress.start(todo, alreadyDone, trials.size());
     List<TrialTask.Summary> summaries;
+    long jobStart = System.nanoTime();
     try {
       summaries = rdd.map(TrialTask::run).collect();
     } catch (Exception e) {
@@ -191,10 +192,11 @@ public final class SweepRunner {
         default -> failed++;
       }
     }
+    SweepWall wall = SweepWall.sinceJvmStart(System.nanoTime() - jobStart);
     Report report = new Report(trials.size(), alreadyDone, done, diverged, failed, stopped, summaries);
-    progress.summary(String.format("sweep %s: %d done, %d diverged, %d failed%s (of %d run; %d were already done)",
+    progress.summary(String.format("sweep %s: %d done, %d diverged, %d failed%s (of %d run; %d were already done); %s",
         spec.name(), done, diverged, failed, stopped == 0 ? "" : ", " + stopped + " stopped", summaries.size(),
-        alreadyDone));
+        alreadyDone, wall.describe()));
     for (TrialTask.Summary s : summaries) {
       if (s.status() != TrialStatus.DONE && s.status() != TrialStatus.STOPPED) {
         progress.summary(String.format("  %s %s: %s", s.trialId(), s.status(), s.error()));

@@ -1,6 +1,7 @@
 package io.bopsweep.sweep;
 
 import io.bopsweep.trainer.train.EpochRecord;
+import io.bopsweep.trainer.train.Provenance;
 import io.bopsweep.trainer.train.TrialStatus;
 import java.time.Instant;
 import java.util.List;
@@ -12,6 +13,7 @@ import java.util.Map;
  *
  * @param config the resolved config as plain values (TrialConfig#toMap)
  * @param swept the values of the keys the sweep varied for this trial
+ * @param provenance the machine and build that computed it
  */
 public record TrialResult(
     String trialId,
@@ -28,7 +30,8 @@ public record TrialResult(
     Instant startedAt,
     Instant finishedAt,
     String dataVariant,
-    List<EpochRecord> epochs) {
+    List<EpochRecord> epochs,
+    Provenance provenance) {
 
   public TrialResult {
     epochs = List.copyOf(epochs);

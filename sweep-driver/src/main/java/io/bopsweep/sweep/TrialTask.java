@@ -8,6 +8,7 @@ import io.bopsweep.trainer.train.Checkpoint;
 import io.bopsweep.trainer.train.CheckpointStore;
 import io.bopsweep.trainer.train.EpochRecord;
 import io.bopsweep.trainer.train.Json;
+import io.bopsweep.trainer.train.Provenance;
 import io.bopsweep.trainer.train.SavedModel;
 import io.bopsweep.trainer.train.TrainingListener;
 import io.bopsweep.trainer.train.TrialOutcome;
@@ -56,8 +57,8 @@ public record TrialTask(
 
   /** How executors run trials (not part of any trial's identity). */
   public record ExecutionSettings(
-      int threadsPerTrial, String dataDir, Map<String, String> dataSources, String codeVersion)
-      implements Serializable {}
+      int threadsPerTrial, String dataDir, Map<String, String> dataSources, String codeVersion,
+      DriverLock.Fence fence) implements Serializable {}
 
   /** What the driver learns from a finished task. */
   public record Summary(String trialId, TrialStatus status, String error, int epochs, Double finalTestAcc,
@@ -78,10 +79,20 @@ public record TrialTask(
     attemptInfo.put("started_at", started.toString());
     attemptInfo.put("spark_stage", ctx == null ? -1 : ctx.stageId());
     attemptInfo.put("spark_attempt", ctx == null ? 0 : ctx.attemptNumber());
+    settings.fence().check(store);
     int attempt = store.recordAttempt(trialId, attemptInfo);
 
     DataCache.Loaded data = loadData(cfg.dataset(), conf);
-    Splits splits = Splits.forTrial(cfg, data.variant(), data.train(), data.test());
+    Splits trialSplits;
+    try {
+      trialSplits = Splits.forTrial(cfg, data.variant(), data.train(), data.test());
+    } catch (IllegalArgumentException e) {
+      // the trial's own split does not fit its data: its FAILED row, not a failed Spark task
+      return finish(store, cfg, attempt, host, device, started, new TrialOutcome(TrialStatus.FAILED,
+          java.util.List.of(), data.variant(), 0, e.getClass().getSimpleName() + ": " + ResultStore.oneLine(e), 0), null);
+    }
+    Splits splits = trialSplits;
+    Provenance provenance = Provenance.here(settings.threadsPerTrial(), device);
     String jobGroup = ctx == null ? null : ctx.getLocalProperty("spark.jobGroup.id");
     RunStateWriter runState = new RunStateWriter(store, trialId, cfg.epochs(), jobGroup);
     SavedModel[] finalModel = {null};
@@ -105,7 +116,7 @@ public record TrialTask(
       public void onEpoch(TrialConfig c, EpochRecord r) {
         // live rows first: a progress file that shows an epoch implies its live rows are written
         runState.live(new TrialResult(trialId, sweep, cfg.effectiveMap(), swept, null, null, attempt, 0,
-            settings.codeVersion(), host, device, started, Instant.now(), splits.variant(), List.of(r)));
+            settings.codeVersion(), host, device, started, Instant.now(), splits.variant(), List.of(r), provenance));
         runState.progress(r.epoch(), r);
       }
     };
@@ -124,10 +135,16 @@ public record TrialTask(
       return new Summary(trialId, outcome.status(), "cancelled", outcome.epochs().size(), null, attempt,
           outcome.startEpoch());
     }
+    return finish(store, cfg, attempt, host, device, started, outcome,
+        outcome.status() == TrialStatus.DONE ? finalModel[0] : null);
+  }
+
+  private Summary finish(ResultStore store, TrialConfig cfg, int attempt, String host, String device, Instant started,
+      TrialOutcome outcome, SavedModel model) throws IOException {
     TrialResult result = new TrialResult(trialId, sweep, cfg.effectiveMap(), swept, outcome.status(), outcome.error(),
         attempt, outcome.startEpoch(), settings.codeVersion(), host, device, started, Instant.now(),
-        outcome.dataVariant(), outcome.epochs());
-    store.commit(result, outcome.status() == TrialStatus.DONE ? finalModel[0] : null);
+        outcome.dataVariant(), outcome.epochs(), Provenance.here(settings.threadsPerTrial(), device));
+    store.commit(result, model, settings.fence());
     if (outcome.status() == TrialStatus.STOPPED) {
       store.clearProgressKeepingCheckpoint(trialId);
     } else {

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Warmup {
   private static final Logger LOG = LoggerFactory.getLogger(Warmup.class);
-  private static final AtomicBoolean STARTED = new AtomicBoolean();
+  /** Whether this JVM has started the warm-up (tests reset it). */
+  static final AtomicBoolean STARTED = new AtomicBoolean();
 
   private Warmup() {}
 

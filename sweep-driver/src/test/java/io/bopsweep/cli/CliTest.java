@@ -49,7 +49,8 @@ class CliTest {
     Path dir = tmp.resolve("profiles");
     StringWriter out = new StringWriter();
     int code = Main.run(new String[] {"bench", "--only", "mlp-bop", "--steps", "1", "--repeats", "1", "--epoch-images", "100",
-        "--threads", "1", "--warmup-seconds", "0", "--profile", dir.toString()}, new PrintWriter(out, true), new PrintWriter(new StringWriter(), true));
+        "--threads", "1", "--warmup-seconds", "0", "--repeat-seconds", "0", "--peak-sizes", "64", "--peak-seconds", "0",
+        "--profile", dir.toString()}, new PrintWriter(out, true), new PrintWriter(new StringWriter(), true));
     assertEquals(0, code, out.toString());
     Path trace = dir.resolve("mlp-bop.json");
     assertTrue(Files.size(trace) > 0, "trace written");
@@ -69,6 +70,9 @@ class CliTest {
     Files.writeString(exe, "#!/bin/sh\n"
         + "echo \"$*\" >> '" + log + "'\n"
         + (fail ? "echo 'No module named torch' >&2; exit 3\n" : "")
+        + "echo '{\"environment\": {\"torch\": \"9.9\", \"blas\": \"generic\", \"openblas_config\": \"OpenBLAS 0.3.21 Cooperlake\", "
+        + "\"openblas_note\": \"Cooperlake, set by bench: OpenBLAS picked Prescott on this CPU, which supports Cooperlake\"}}'\n"
+        + "case \"$*\" in *--peak*) echo '{\"peak\": {\"64\": 1000000.0}}'; exit 0;; esac\n"
         + "while [ \"$1\" != --only ]; do shift; done\n"
         + "echo '{\"name\": \"'$2'\", \"samples_per_sec\": 1000.0, \"ms_step\": 100.0, \"ms_forward\": 30.0, "
         + "\"ms_backward\": 50.0, \"ms_optimizer\": 20.0, \"optimizer_share\": 0.2}'\n");
@@ -81,7 +85,8 @@ class CliTest {
       throws Exception {
     Path script = Files.writeString(tmp.resolve("bench.py"), "# not run: the stand-in Python ignores it");
     return Main.run(new String[] {"bench", "--only", only, "--steps", "1", "--repeats", "1", "--epoch-images", "100",
-        "--threads", "1", "--warmup-seconds", "0.5", "--pytorch", "--python", fakePython(log, fail).toString(), "--pytorch-script", script.toString(),
+        "--threads", "1", "--warmup-seconds", "0.5", "--repeat-seconds", "0.3", "--peak-sizes", "64,96",
+        "--peak-seconds", "0", "--pytorch", "--python", fakePython(log, fail).toString(), "--pytorch-script", script.toString(),
         "--json", json.toString()}, new PrintWriter(out, true), new PrintWriter(err, true));
   }
 
@@ -93,10 +98,11 @@ class CliTest {
     int code = benchWithFakePython("mlp-bop,mlp-adam", log, false, json, out, new StringWriter());
     assertEquals(0, code, out.toString());
     java.util.List<String> calls = Files.readAllLines(log);
-    assertEquals(2, calls.size(), calls.toString());
-    assertTrue(calls.get(0).startsWith(tmp.resolve("bench.py") + " --threads 1 --steps 1 --repeats 1 --warmup-seconds 0.5 --only mlp-bop"),
-        calls.get(0));
-    assertTrue(calls.get(1).endsWith("--only mlp-adam"), calls.get(1));
+    assertEquals(3, calls.size(), calls.toString());
+    assertEquals(tmp.resolve("bench.py") + " --threads 1 --repeats 1 --peak 64,96 --peak-seconds 0.0", calls.get(0));
+    assertEquals(tmp.resolve("bench.py") + " --threads 1 --steps 1 --repeats 1 --repeat-seconds 0.3 --warmup-seconds 0.5 --only mlp-bop",
+        calls.get(1));
+    assertTrue(calls.get(2).endsWith("--only mlp-adam"), calls.get(2));
     String text = out.toString();
     int torchBop = text.indexOf("pytorch mlp-bop");
     int oursBop = text.indexOf("\nmlp-bop ");
@@ -105,17 +111,32 @@ class CliTest {
     var report = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile());
     assertEquals(2, report.get("pytorch").size());
     assertEquals("mlp-adam", report.get("pytorch").get(1).get("name").asText());
+    assertEquals("Cooperlake, set by bench: OpenBLAS picked Prescott on this CPU, which supports Cooperlake",
+        report.get("pytorch_environment").get("openblas_note").asText());
+    assertEquals(1, text.split("pytorch: torch 9.9, BLAS generic \\(OpenBLAS 0.3.21 Cooperlake\\); OpenBLAS kernels: Cooperlake, set by bench", -1).length - 1,
+        "the environment printed once: " + text);
+    // the peak is the higher side's (the fake's 1,000,000 GFLOP/s at 64^3), ours measured at both sizes
+    assertEquals(1e6, report.get("matmul_peak_gflops").asDouble());
+    assertEquals("pytorch", report.get("matmul_peak_side").asText());
+    assertEquals(2, report.get("matmul_peaks_gflops").get("libtorch").size());
+    assertTrue(text.contains("peak: 1000000.0 GFLOP/s (pytorch, 64^3)"), text);
+    // each repeat of ours ran for at least --repeat-seconds
+    for (var r : report.get("bopsweep")) {
+      assertTrue(r.get("seconds_per_repeat").get(0).asDouble() >= 0.3, r.toString());
+      assertTrue(r.get("ms_step_min").asDouble() <= r.get("ms_step").asDouble()
+          && r.get("ms_step").asDouble() <= r.get("ms_step_max").asDouble(), r.toString());
+    }
     // the ratio line: ours over the fake's 1000 img/s
     double ours = report.get("bopsweep").get(0).get("samples_per_sec").asDouble();
     assertTrue(text.contains(String.format("%7.2fx", ours / 1000.0)), text);
   }
 
   @org.junit.jupiter.api.Test
-  void pytorchRunsWithLibgompsDefaultSpinUnlessTheUserSetOne() {
+  void pytorchRunsWithLibgompsDefaultSpinUnlessTheUserSetOneAndKeepsTheUsersOpenblasSettings() {
     Map<String, String> launcherDefault = new HashMap<>(Map.of("GOMP_SPINCOUNT", "10000",
         "BOPSWEEP_DEFAULT_GOMP_SPINCOUNT", "1", "OPENBLAS_CORETYPE", "Haswell", "OPENBLAS_L2_SIZE", "1048576", "PATH", "/bin"));
     BenchCommand.pytorchEnvironment(launcherDefault);
-    assertEquals(Map.of("PATH", "/bin"), launcherDefault);
+    assertEquals(Map.of("OPENBLAS_CORETYPE", "Haswell", "OPENBLAS_L2_SIZE", "1048576", "PATH", "/bin"), launcherDefault);
     Map<String, String> userSet = new HashMap<>(Map.of("GOMP_SPINCOUNT", "50000", "PATH", "/bin"));
     BenchCommand.pytorchEnvironment(userSet);
     assertEquals(Map.of("GOMP_SPINCOUNT", "50000", "PATH", "/bin"), userSet);
@@ -189,6 +210,26 @@ class CliTest {
     assertTrue(timed.toString().contains("estimated time: " + PlanCommand.human(seconds) + " of training"), timed.toString());
   }
 
+  /** The quick start's estimate: its probe's rate over the trials' images, spread over 2 slots, plus the fixed cost. */
+  @org.junit.jupiter.api.Test
+  void planEstimatesTheWallFromAWarmProbeAndTheFixedCost() {
+    String spec = Path.of("..", "conf", "sweeps", "quickstart.yaml").toString();
+    StringWriter out = new StringWriter();
+    assertEquals(0, Main.run(new String[] {"plan", spec, "--parallel", "2"}, new PrintWriter(out, true),
+        new PrintWriter(new StringWriter(), true)));
+    String text = out.toString();
+    java.util.regex.Matcher probe = java.util.regex.Pattern.compile("probe \\S+: ([0-9,]+) training images/s per trial").matcher(text);
+    assertTrue(probe.find(), text);
+    double ips = Double.parseDouble(probe.group(1).replace(",", ""));
+    // 4 trials x 3 epochs x (60,000 training images + 10,000 test images at a third of the cost)
+    double training = 4 * 3 * (60_000 + 10_000 / 3.0) / ips;
+    java.util.regex.Matcher est = java.util.regex.Pattern.compile(
+        "estimated time: (\\d+)m(\\d+)s of training, about (\\d+)m(\\d+)s with 2 trials at once, with 8 s outside the trials").matcher(text);
+    assertTrue(est.find(), text);
+    double wall = 60 * Integer.parseInt(est.group(3)) + Integer.parseInt(est.group(4));
+    assertEquals(8 + training / 2, wall, 1 + 0.01 * training, text);
+  }
+
   /** An ImageNet-style folder: indexed by data fetch, then trained on by train (Bi-Real Net, tiny width). */
   @org.junit.jupiter.api.Test
   void imagenetFolderIsFetchedAndTrainedOn() throws Exception {
@@ -219,5 +260,18 @@ class CliTest {
         "--epochs", "1", "--batch-size", "4", "--data-dir", cache.toString()}, new PrintWriter(out, true),
         new PrintWriter(err, true)), err.toString());
     assertTrue(out.toString().contains("DONE after 1 epochs"), out.toString());
+  }
+
+  @org.junit.jupiter.api.Test
+  void planPrintsControlCharactersOfADescriptionEscaped() throws Exception {
+    java.nio.file.Path spec = java.nio.file.Files.writeString(tmp.resolve("ansi.yaml"),
+        "description: \"\\e[2J\\e[31mred\\u0007 text\"\nfixed: {epochs: 1, width: 16}\n");
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    assertEquals(0, Main.run(new String[] {"plan", spec.toString(), "--no-probe"}, new PrintWriter(out, true),
+        new PrintWriter(err, true)), err.toString());
+    String first = out.toString().lines().findFirst().orElse("");
+    assertEquals("sweep ansi (" + spec + "): \\u001b[2J\\u001b[31mred\\u0007 text", first);
+    assertTrue(out.toString().chars().noneMatch(c -> c == 0x1b || c == 0x07), out.toString());
   }
 }

@@ -87,7 +87,8 @@ class KubernetesSubmissionTest {
         .set("spark.submit.deployMode", "cluster")
         .set("spark.app.name", "bopsweep-quickstart")
         .set("spark.kubernetes.submission.waitAppCompletion", "false")
-        // the image's path of the template is /opt/bopsweep/k8s/...; here, the file in the repository
+        // the image's path of the templates is /opt/bopsweep/k8s/...; here, the files in the repository
+        .set("spark.kubernetes.driver.podTemplateFile", ROOT.resolve("k8s/driver-pod-template.yaml").toString())
         .set("spark.kubernetes.executor.podTemplateFile", ROOT.resolve("k8s/executor-pod-template.yaml").toString());
   }
 
@@ -112,6 +113,12 @@ class KubernetesSubmissionTest {
     assertTrue(c.getEnv().stream().anyMatch(e -> e.getName().equals("PYTORCH_LIBRARY_PATH")
         && e.getValue().equals("/opt/libtorch/lib")), "CUDA libtorch path for DJL");
     assertTrue(c.getResources().getRequests().containsKey("memory"));
+    assertTrue(driver.getSpec().getSecurityContext().getRunAsNonRoot(), "from the driver template");
+    assertEquals("RuntimeDefault", driver.getSpec().getSecurityContext().getSeccompProfile().getType());
+    assertEquals(false, c.getSecurityContext().getAllowPrivilegeEscalation());
+    assertTrue(c.getSecurityContext().getReadOnlyRootFilesystem());
+    assertEquals(List.of("ALL"), c.getSecurityContext().getCapabilities().getDrop());
+    assertTrue(c.getVolumeMounts().stream().anyMatch(m -> m.getMountPath().equals("/tmp")), "a writable /tmp");
 
     String properties = client.configMaps().inNamespace("bopsweep").list().getItems().stream()
         .map(ConfigMap::getData).filter(d -> d.containsKey("spark.properties")).map(d -> d.get("spark.properties"))
@@ -130,6 +137,7 @@ class KubernetesSubmissionTest {
         scala.Option.empty(), ResourceProfile.DEFAULT_RESOURCE_PROFILE_ID());
     SecurityManager security = new SecurityManager(conf, scala.Option.empty(),
         org.apache.spark.internal.config.package$.MODULE$.AUTH_SECRET_FILE_EXECUTOR());
+    security.initializeAuth();
     KubernetesExecutorSpec spec = new KubernetesExecutorBuilder().buildFromFeatures(executorConf, security,
         server.createClient(), org.apache.spark.resource.ResourceProfile$.MODULE$.getOrCreateDefaultProfile(conf));
     Pod pod = spec.pod().pod();
@@ -139,5 +147,11 @@ class KubernetesSubmissionTest {
     assertTrue(pod.getSpec().getTolerations().stream().anyMatch(t -> "nvidia.com/gpu".equals(t.getKey())));
     assertEquals("registry.example.org/bopsweep:0.1.0", c.getImage());
     assertTrue(c.getEnv().stream().anyMatch(e -> e.getName().equals("PYTORCH_LIBRARY_PATH")));
+    assertEquals("bopsweep-executor", pod.getSpec().getServiceAccountName(), "not the driver's account");
+    assertEquals(false, pod.getSpec().getAutomountServiceAccountToken());
+    assertTrue(c.getEnv().stream().anyMatch(e -> e.getName().equals("_SPARK_AUTH_SECRET")),
+        "RPC authentication: the executor gets the driver's secret");
+    assertEquals(false, c.getSecurityContext().getAllowPrivilegeEscalation());
+    assertTrue(c.getSecurityContext().getReadOnlyRootFilesystem());
   }
 }

@@ -253,16 +253,78 @@ class FaultToleranceTest {
     Path spec = Files.writeString(tmp.resolve("faults.yaml"), SPEC);
     Path results = tmp.resolve("results");
     Process first = driver(spec, results, tmp.resolve("first.log"));
-    awaitOrFail(() -> Files.exists(results.resolve("_driver.lock")), 120, "the first driver holds the lock");
+    awaitOrFail(() -> Files.exists(results.resolve("_lock/1.json")), 120, "the first driver holds the lock");
     String err = cliErr("sweep", spec.toString(), "--results", results.toString());
     assertTrue(err.contains("in use by the sweep driver of 'faults'"), err);
     assertEquals(1, err.strip().lines().count(), err);
     first.descendants().forEach(ProcessHandle::destroyForcibly);
     first.destroyForcibly();
     assertTrue(first.waitFor(30, TimeUnit.SECONDS));
-    assertTrue(Files.exists(results.resolve("_driver.lock")), "kill -9 leaves the lock behind");
+    assertTrue(!Files.exists(results.resolve("_lock/1.released")), "kill -9 leaves the lock held");
     assertEquals(0, cli("sweep", spec.toString(), "--results", results.toString()), "its process is gone: taken over");
-    assertTrue(!Files.exists(results.resolve("_driver.lock")), "released at the end");
+    assertTrue(Files.exists(results.resolve("_lock/2.released")), "taken over as generation 2, released at the end");
+    assertTrue(!Files.exists(results.resolve("_lock/1.json")), "the dead driver's generation removed");
     assertEquals(4, store(results).committed().size());
+  }
+
+  /** What a rerun cannot change: every trials file's bytes and every trial's attempt records. */
+  static Map<String, String> committedState(Path results) throws Exception {
+    Map<String, String> out = new java.util.TreeMap<>();
+    for (String dir : List.of("trials", "epochs", "_attempts")) {
+      if (!Files.exists(results.resolve(dir))) {
+        continue;
+      }
+      try (var walk = Files.walk(results.resolve(dir))) {
+        for (Path f : walk.filter(Files::isRegularFile).toList()) {
+          out.put(results.relativize(f).toString(), java.util.HexFormat.of().formatHex(
+              java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(f))));
+        }
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void aDriverPausedPastTheLockTimeoutCommitsNothingAfterAnotherDriverTookOverAndStops() throws Exception {
+    Path spec = Files.writeString(tmp.resolve("faults.yaml"), SPEC);
+    Path results = tmp.resolve("results");
+    Path log = tmp.resolve("paused.log");
+    // seen from this JVM as a driver on another host: judged by its heartbeat, stale after 3 s
+    Process paused = driver(spec, results, log, "-Dbopsweep.lock.host=paused-host", "-Dbopsweep.lock.staleMillis=3000");
+    try {
+      awaitOrFail(() -> Files.exists(results.resolve("STORE.json")) && !checkpointed(store(results)).isEmpty(), 240,
+          "a trial past its first checkpoint");
+      DriverLockTest.signal("STOP", paused.pid());
+      System.setProperty("bopsweep.lock.staleMillis", "3000");
+      try {
+        awaitOrFail(() -> {
+          try {
+            LockDirectory.Generation g = new LockDirectory(store(results)).highest();
+            return System.currentTimeMillis() - g.heartbeat() > 3000;
+          } catch (java.io.IOException e) {
+            return false;
+          }
+        }, 60, "the paused driver's heartbeat is stale");
+        assertEquals(0, cli("sweep", spec.toString(), "--results", results.toString()), "takes the lock over and completes");
+      } finally {
+        System.clearProperty("bopsweep.lock.staleMillis");
+      }
+      Map<String, String> afterTakeover = committedState(results);
+      DriverLockTest.signal("CONT", paused.pid());
+      assertTrue(paused.waitFor(120, TimeUnit.SECONDS), "the resumed driver stops");
+      String out = Files.readString(log);
+      assertEquals(1, paused.exitValue(), out);
+      String last = out.strip().lines().reduce((a, b) -> b).orElse("");
+      // the heartbeat or a task's fence check, whichever finds it first, names the new holder
+      assertTrue(last.startsWith("bopsweep: failed: ") && last.contains("this sweep driver lost its lock")
+          && last.contains("the sweep driver of 'faults'"), out);
+      assertEquals(afterTakeover, committedState(results), "no commit and no attempt after the lock was taken over");
+      ResultStore store = store(results);
+      for (Trial t : Grid.expand(SpecParser.parse(spec))) {
+        assertEquals(TrialStatus.DONE, store.committed().get(t.id()));
+      }
+    } finally {
+      paused.destroyForcibly();
+    }
   }
 }

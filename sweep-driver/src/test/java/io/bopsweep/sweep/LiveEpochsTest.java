@@ -49,9 +49,9 @@ class LiveEpochsTest {
 
   static TrialResult result(String id, TrialStatus status, int attempt, List<EpochRecord> epochs) {
     TrialConfig cfg = TrialConfig.of(Map.of("epochs", 3));
-    return new TrialResult(id, "live", cfg.toMap(), Map.of(), status, status == TrialStatus.FAILED ? "boom" : null,
+    return new TrialResult(id, "live", cfg.effectiveMap(), Map.of(), status, status == TrialStatus.FAILED ? "boom" : null,
         attempt, 0, "test", "host", "cpu", Instant.ofEpochMilli(1000), Instant.ofEpochMilli(2000 + attempt), "mnist",
-        epochs);
+        epochs, StoreFixtures.PROVENANCE);
   }
 
   /** (trial_id, epoch, test_acc, attempt) of epochs_live, ordered. */

@@ -87,7 +87,7 @@ class SpecParserTest {
     "seeds: 0|seeds: a count must be between 1 and 10000, got 0",
     "seeds: [1, 1]|seeds[1]: duplicate seed 1",
     "seeds: [a]|seeds[0]: expected an integer, got a",
-    "name: 'bad name!'|name: use letters, digits, '.', '_' and '-' only, got 'bad name!'",
+    "name: 'bad name!'|name: use letters, digits, '.', '_' and '-' only, not starting with '.', at most 128, got 'bad name!'",
     "fixed: {gamma_schedule: cosine}|fixed.gamma_schedule: unknown schedule 'cosine'",
     "fixed: {epochs: [1|not valid YAML at line 1",
     "- just a list|a sweep spec is a mapping with keys",

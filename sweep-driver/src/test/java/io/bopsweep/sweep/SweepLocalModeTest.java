@@ -64,6 +64,8 @@ class SweepLocalModeTest {
     Run first = cli("sweep", spec.toString(), "--results", results.toString(), "--progress-interval", "0.5");
     assertEquals(1, first.exit(), "a failed trial makes the exit code non-zero\n" + first.out() + first.err());
     assertTrue(first.out().contains("sweep it: 4 done, 2 diverged, 2 failed"), first.out());
+    assertTrue(first.out().matches("(?s).*sweep it: 4 done, .*; wall \\d+\\.\\d s since the JVM started: "
+        + "\\d+\\.\\d s running trials, \\d+\\.\\d s outside them\n.*"), first.out());
 
     ResultStore store = ResultStore.open(results.toString(), new Configuration());
     Map<String, TrialStatus> committed = store.committed();
@@ -71,10 +73,8 @@ class SweepLocalModeTest {
     assertEquals(8, committed.size());
     Map<String, Integer> expectedEpochs = new HashMap<>();
     for (Trial t : trials) {
-      TrialStatus expected = switch (t.config().optimizer()) {
-        case SGD_LATENT -> TrialStatus.DIVERGED;
-        default -> t.config().batchSize() == 5000 ? TrialStatus.FAILED : TrialStatus.DONE;
-      };
+      TrialStatus expected = t.config().optimizer() == Choices.Optimizer.SGD_LATENT ? TrialStatus.DIVERGED
+          : t.config().batchSize() == 5000 ? TrialStatus.FAILED : TrialStatus.DONE;
       assertEquals(expected, committed.get(t.id()), t.swept().toString());
       assertEquals(1, store.attempts(t.id()).size());
       expectedEpochs.put(t.id(), expected == TrialStatus.DONE ? 2 : 0);

@@ -2,6 +2,7 @@ package io.bopsweep.sweep;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -93,14 +94,31 @@ class TrialOverheadTest {
     ResultStore results = ResultStore.openOrCreate(tmp.resolve("results").toString(), new Configuration());
     java.util.concurrent.CountDownLatch open = new java.util.concurrent.CountDownLatch(1);
     Recording recording = new Recording(open, false);
-    RunStateWriter store = writer(results, recording, 3);
+    List<Boolean> announcedWhenSaved = Collections.synchronizedList(new ArrayList<>());
+    CheckpointStore watched = new CheckpointStore() {
+      @Override
+      public Optional<Checkpoint> load() {
+        return recording.load();
+      }
+
+      @Override
+      public void save(Checkpoint c) throws IOException {
+        recording.save(c);
+        announcedWhenSaved.add(Files.exists(progressFile()));
+      }
+
+      @Override
+      public void clear() {
+        recording.clear();
+      }
+    };
+    RunStateWriter store = writer(results, watched, 3);
     store.save(afterEpochs(1)); // returns while the write waits
     store.progress(1, null);
-    Thread.sleep(300);
-    assertFalse(Files.exists(progressFile()), "epoch 1 announced before its checkpoint");
     open.countDown();
     store.drain();
     assertEquals(List.of(1), recording.saved);
+    assertEquals(List.of(false), announcedWhenSaved, "epoch 1 announced before its checkpoint was written");
     assertTrue(Files.readString(progressFile()).contains("\"epoch\":1"));
   }
 
@@ -123,7 +141,13 @@ class TrialOverheadTest {
     progress.drain();
     assertTrue(Files.readString(progressFile()).contains("\"epoch\":50"), Files.readString(progressFile()));
     store.clearRunState("t1");
-    Thread.sleep(200);
+    // the run-state writes of all trials share one writer thread, in order: once another trial's
+    // write is done, every write queued before it has landed
+    RunStateWriter later = new RunStateWriter(store, CheckpointStore.NONE,
+        new org.apache.hadoop.fs.Path(store.root(), "_checkpoints/t2/progress.json"), 1, null);
+    later.progress(0, null);
+    later.drain();
+    assertTrue(Files.exists(tmp.resolve("results/_checkpoints/t2/progress.json")));
     assertFalse(Files.exists(tmp.resolve("results/_checkpoints/t1")), "nothing written after the drain");
   }
 
@@ -137,13 +161,14 @@ class TrialOverheadTest {
 
   @Test
   void theWarmUpStartsOncePerJvm() throws InterruptedException {
+    Warmup.STARTED.set(false); // another test in this JVM may have started it
     Thread first = Warmup.startInBackground(List.of(), tmp.resolve("no-cache").toString());
     Thread second = Warmup.startInBackground(List.of(), tmp.resolve("no-cache").toString());
+    assertNotNull(first);
     assertNull(second);
-    if (first != null) { // another test in this JVM may have started it
-      first.join(60_000);
-      assertFalse(first.isAlive());
-    }
+    first.join();
+    assertTrue(Warmup.STARTED.get(), "a finished warm-up still counts as started");
+    assertNull(Warmup.startInBackground(List.of(), tmp.resolve("no-cache").toString()));
   }
 
   @Test

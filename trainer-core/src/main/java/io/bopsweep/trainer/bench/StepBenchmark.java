@@ -19,7 +19,11 @@ import io.bopsweep.trainer.train.TrialRunner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 /**
@@ -29,14 +33,20 @@ import java.util.Random;
  */
 public final class StepBenchmark {
 
-  /** What one configuration measured (medians over repeats of the timed steps). */
+  /**
+   * What one configuration measured: medians over repeats of the timed steps, with the fastest and
+   * slowest repeat's step time; FLOPs as {@link Network#trainingFlopsPerSample()} counts them.
+   */
   public record Result(String name, int batch, int threads, double samplesPerSec, double msForward, double msBackward,
-      double msOptimizer, double msStep, double optimizerShare, double gflops, double peakRssMb,
+      double msOptimizer, double msStep, double msStepMin, double msStepMax, List<Integer> stepsPerRepeat,
+      List<Double> secondsPerRepeat, double optimizerShare, double flopsPerSample, double gflops, double peakRssMb,
       double epochSeconds, int epochImages, double epochSamplesPerSec) {}
 
   private StepBenchmark() {}
 
   /**
+   * @param steps timed steps per repeat, at least
+   * @param repeatSeconds and for at least this long, so that a repeat spans the machine's short swings
    * @param warmup untimed steps first, at least
    * @param warmupSeconds and for at least this long: the JIT recompiles the optimizer kernels a few
    *     times in the first second of steps (each time a branch is first taken), running their
@@ -45,7 +55,7 @@ public final class StepBenchmark {
    *     and writes its Chrome trace (chrome://tracing, Perfetto) to this file
    */
   public static Result run(String name, TrialConfig cfg, int threads, int warmup, double warmupSeconds, int steps,
-      int repeats, int epochImages, Path profile) {
+      double repeatSeconds, int repeats, int epochImages, Path profile) {
     TorchRuntime.enter(threads);
     int batch = cfg.batchSize();
     int c = cfg.dataset().channels();
@@ -54,24 +64,29 @@ public final class StepBenchmark {
     double[] fwd = new double[repeats];
     double[] bwd = new double[repeats];
     double[] opt = new double[repeats];
-    long macs;
+    double[] stepMs = new double[repeats];
+    List<Integer> stepsPerRepeat = new ArrayList<>();
+    List<Double> secondsPerRepeat = new ArrayList<>();
+    double flopsPerSample;
     try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
-      Network net = Models.build(cfg, c, size, 10, manager);
-      macs = net.macsPerSample();
-      TrialOptimizer optimizer = new TrialOptimizer(cfg, net, manager);
+      Network net = Models.build(cfg, c, size, 10, TrialOptimizer.kernelStart(cfg), manager);
+      flopsPerSample = net.trainingFlopsPerSample();
+      // so many steps per epoch that the schedules stay at (or next to) their base values
+      TrialOptimizer optimizer = new TrialOptimizer(cfg, net, manager, Integer.MAX_VALUE);
       Pass pass = new Pass(true, Pass.KernelView.BINARY, cfg.bnMomentum());
       float[] pixels = new float[batch * c * size * size];
       long[] labels = new long[batch];
       int profiled = profile == null ? 0 : 1;
       for (int r = -1; r < repeats + profiled; r++) {
         long[] nanos = new long[3];
-        int n = r < 0 ? warmup : steps;
-        long warmUntil = r < 0 ? System.nanoTime() + (long) (warmupSeconds * 1e9) : Long.MIN_VALUE;
         boolean profiling = r == repeats;
+        int n = r < 0 ? warmup : steps;
+        long until = System.nanoTime() + (long) ((r < 0 ? warmupSeconds : profiling ? 0 : repeatSeconds) * 1e9);
         if (profiling) {
           JniUtils.startProfile(false, true, false);
         }
-        for (int s = 0; s < n || System.nanoTime() < warmUntil; s++) {
+        int s = 0;
+        for (; s < n || System.nanoTime() < until; s++) {
           for (int i = 0; i < pixels.length; i++) {
             pixels[i] = rnd.nextFloat() * 2 - 1;
           }
@@ -82,15 +97,18 @@ public final class StepBenchmark {
             scope.suppressNotUsedWarning();
             NDArray x = manager.create(pixels, new Shape(batch, c, size, size));
             NDArray y = manager.create(labels);
-            TrainStep.run(net, optimizer, pass, x, y, cfg.gamma(), optimizer.baseLr(), nanos);
+            TrainStep.run(net, optimizer, pass, x, y, nanos);
           }
         }
         if (profiling) {
           JniUtils.stopProfile(profile.toString());
         } else if (r >= 0) {
-          fwd[r] = nanos[0] / 1e6 / steps;
-          bwd[r] = nanos[1] / 1e6 / steps;
-          opt[r] = nanos[2] / 1e6 / steps;
+          fwd[r] = nanos[0] / 1e6 / s;
+          bwd[r] = nanos[1] / 1e6 / s;
+          opt[r] = nanos[2] / 1e6 / s;
+          stepMs[r] = fwd[r] + bwd[r] + opt[r];
+          stepsPerRepeat.add(s);
+          secondsPerRepeat.add(stepMs[r] * s / 1e3);
         }
       }
     }
@@ -98,7 +116,7 @@ public final class StepBenchmark {
     double b = median(bwd);
     double o = median(opt);
     double step = f + b + o;
-    double gflops = 6.0 * macs * batch / (step / 1e3) / 1e9;
+    double gflops = flopsPerSample * batch / (step / 1e3) / 1e9;
 
     ImageSet train = random(Math.max(epochImages, batch), c, size, 2);
     ImageSet test = random(Math.max(1000, batch), c, size, 3);
@@ -107,25 +125,39 @@ public final class StepBenchmark {
         TrialRunner.Options.defaults().withDevice("cpu", threads));
     double epochSeconds = o1.epochs().isEmpty() ? Double.NaN
         : o1.epochs().get(0).trainSeconds() + o1.epochs().get(0).evalSeconds();
-    return new Result(name, batch, threads, batch / (step / 1e3), f, b, o, step, o / step, gflops, peakRssMb(),
-        epochSeconds, train.size(), train.size() / epochSeconds);
+    return new Result(name, batch, threads, batch / (step / 1e3), f, b, o, step, Arrays.stream(stepMs).min().orElseThrow(),
+        Arrays.stream(stepMs).max().orElseThrow(), stepsPerRepeat, secondsPerRepeat, o / step, flopsPerSample, gflops,
+        peakRssMb(), epochSeconds, train.size(), train.size() / epochSeconds);
   }
 
-  /** Achieved float32 matmul GFLOP/s on this machine with the current thread setting (n x n times n x n). */
-  public static double matmulPeak(int threads, int n, int repeats) {
+  /**
+   * Sustained float32 matmul GFLOP/s with the current thread setting, per size n (n x n times n x n):
+   * the best of {@code repeats} repeats, each multiplying for at least {@code seconds}.
+   */
+  public static Map<Integer, Double> matmulPeak(int threads, List<Integer> sizes, double seconds, int repeats) {
     TorchRuntime.enter(threads);
+    Map<Integer, Double> best = new LinkedHashMap<>();
     try (NDManager m = NDManager.newBaseManager("PyTorch")) {
-      NDArray a = m.randomUniform(-1, 1, new Shape(n, n));
-      NDArray b = m.randomUniform(-1, 1, new Shape(n, n));
-      a.matMul(b).close();
-      double[] t = new double[repeats];
-      for (int r = 0; r < repeats; r++) {
-        long t0 = System.nanoTime();
-        a.matMul(b).close();
-        t[r] = (System.nanoTime() - t0) / 1e9;
+      for (int n : sizes) {
+        try (NDManager sub = m.newSubManager()) {
+          NDArray a = sub.randomUniform(-1, 1, new Shape(n, n));
+          NDArray b = sub.randomUniform(-1, 1, new Shape(n, n));
+          a.matMul(b).close();
+          double rate = 0;
+          for (int r = 0; r < repeats; r++) {
+            long t0 = System.nanoTime();
+            long k = 0;
+            do {
+              a.matMul(b).close();
+              k++;
+            } while (System.nanoTime() - t0 < seconds * 1e9);
+            rate = Math.max(rate, 2.0 * n * n * (double) n * k / ((System.nanoTime() - t0) / 1e9) / 1e9);
+          }
+          best.put(n, rate);
+        }
       }
-      return 2.0 * n * n * (double) n / median(t) / 1e9;
     }
+    return best;
   }
 
   static ImageSet random(int n, int c, int size, long seed) {

@@ -1,15 +1,19 @@
 package io.bopsweep.trainer.config;
 
-/** An enum whose constants have the lower-case names used in configs, flags and result columns. */
+import java.util.List;
+
+/** One of a set of values with the lower-case names used in configs, flags and result columns. */
 public interface Choice {
   String id();
 
-  static <E extends Enum<E> & Choice> E parse(Class<E> type, String key, Object value) {
+  /** The value of a choice type: an enum's constants, or the declared optimizers. */
+  static <C extends Choice> C parse(Class<C> type, String key, Object value) {
+    List<? extends Choice> options = type.isEnum() ? List.of(type.getEnumConstants()) : Choices.Optimizer.declared();
     String text = String.valueOf(value).trim();
     StringBuilder known = new StringBuilder();
-    for (E e : type.getEnumConstants()) {
+    for (Choice e : options) {
       if (e.id().equalsIgnoreCase(text)) {
-        return e;
+        return type.cast(e);
       }
       known.append(known.length() == 0 ? "" : ", ").append(e.id());
     }

@@ -1,6 +1,9 @@
 package io.bopsweep.trainer.config;
 
-/** The closed sets of names a trial config chooses from. */
+import java.util.ArrayList;
+import java.util.List;
+
+/** The sets of names a trial config chooses from: closed, but for the optimizers code registers. */
 public final class Choices {
   private Choices() {}
 
@@ -37,7 +40,8 @@ public final class Choices {
   }
 
   /**
-   * The models: the three of PAPER.md for MNIST and CIFAR-10, and the three ImageNet models of
+   * The models: BinaryNet's MLP, the reproduction's small convnet and the authors' BinaryNet VGG
+   * for MNIST and CIFAR-10, and the three ImageNet models of
    * the paper's section 5.3 as larq zoo defines them (Binary AlexNet, XNOR-Net, Bi-Real Net 18).
    */
   public enum Model implements Choice {
@@ -48,12 +52,42 @@ public final class Choices {
     @Override public String id() { return id; }
   }
 
-  public enum Optimizer implements Choice {
-    BOP("bop"), ADAM_LATENT("adam-latent"), SGD_LATENT("sgd-latent");
-    private final String id;
-    Optimizer(String id) { this.id = id; }
-    @Override public String id() { return id; }
-    public boolean hasLatentWeights() { return this != BOP; }
+  /**
+   * An optimizer's name: one registered with {@code Optimizers} of the optim package, which
+   * declares it here. The built-in ones are constants, for the settings' defaults.
+   */
+  public record Optimizer(String id) implements Choice {
+    public static final Optimizer BOP = new Optimizer("bop");
+    public static final Optimizer ADAM_LATENT = new Optimizer("adam-latent");
+    public static final Optimizer SGD_LATENT = new Optimizer("sgd-latent");
+    private static final List<Optimizer> DECLARED = new ArrayList<>(List.of(BOP, ADAM_LATENT, SGD_LATENT));
+
+    /** Makes a name valid in trial settings; returns the one instance of that name. */
+    public static synchronized Optimizer declare(String id) {
+      for (Optimizer o : DECLARED) {
+        if (o.id().equals(id)) {
+          return o;
+        }
+      }
+      Optimizer o = new Optimizer(id);
+      DECLARED.add(o);
+      return o;
+    }
+
+    /** Makes a declared name invalid again (its optimizer was unregistered). */
+    public static synchronized void withdraw(String id) {
+      DECLARED.removeIf(o -> o.id().equals(id));
+    }
+
+    /** Whether its binary kernels train through latent weights: every optimizer but bop. */
+    public boolean hasLatentWeights() {
+      return !equals(BOP);
+    }
+
+    /** The declared names, built-in ones first. */
+    public static synchronized List<Optimizer> declared() {
+      return List.copyOf(DECLARED);
+    }
   }
 
   /** Bop's flip test: {@code strict} is the authors' code (w*m > tau, +1 at equality), {@code inclusive} paper Eq. 6. */

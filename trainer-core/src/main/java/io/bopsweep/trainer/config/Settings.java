@@ -36,8 +36,8 @@ import java.util.function.Predicate;
  * </ol>
  * So trials that differ only in settings without effect share one id, and adding a setting never
  * changes an existing id. The settings of version 1 (all below, neutral null) are always hashed.
- * Each applicability below was checked against where the setting is read (TrialOptimizer,
- * NetBuilder, Models, TrialRunner); a new setting must state its own.
+ * Each applicability below was checked against where the setting is read (the update rules in
+ * optim, NetBuilder, Models, TrialRunner); a new setting must state its own.
  */
 public final class Settings {
   private Settings() {}
@@ -55,7 +55,7 @@ public final class Settings {
   public record Setting(
       String name,
       Type type,
-      Class<? extends Enum<?>> choices,
+      Class<? extends Choice> choices,
       Function<Map<String, Object>, Object> defaults,
       Check check,
       String doc,
@@ -114,7 +114,8 @@ public final class Settings {
             + " ImageNet models: on by default for them); the authors' CIFAR BN has none");
     add("bn_momentum", Type.DOUBLE, null, r -> 0.01, openClosedUnit(),
         "weight of the new batch in BN running statistics (Keras momentum 0.99)");
-    add("optimizer", Type.CHOICE, Optimizer.class, r -> Optimizer.BOP, null, "bop, adam-latent or sgd-latent");
+    add("optimizer", Type.CHOICE, Optimizer.class, r -> Optimizer.BOP, null,
+        "bop, adam-latent, sgd-latent, or an optimizer registered in code");
     add(BOP_ONLY, "gamma", Type.DOUBLE, null, r -> 1e-3, openClosedUnit(), "Bop adaptivity rate, in (0, 1]");
     add(BOP_ONLY, "tau", Type.DOUBLE, null, r -> 1e-6, nonNegative(), "Bop flip threshold, >= 0");
     add(BOP_ONLY, "flip_rule", Type.CHOICE, FlipRule.class, r -> FlipRule.STRICT, null,
@@ -154,12 +155,12 @@ public final class Settings {
     add("test_limit", Type.INT, null, r -> 0, atLeast(0), "use only the first N test images (0: all)");
   }
 
-  private static void add(String name, Type type, Class<? extends Enum<?>> choices,
+  private static void add(String name, Type type, Class<? extends Choice> choices,
       Function<Map<String, Object>, Object> defaults, Check check, String doc) {
     add(Applicability.ALWAYS, name, type, choices, defaults, check, doc);
   }
 
-  private static void add(Applicability applies, String name, Type type, Class<? extends Enum<?>> choices,
+  private static void add(Applicability applies, String name, Type type, Class<? extends Choice> choices,
       Function<Map<String, Object>, Object> defaults, Check check, String doc) {
     ALL.add(new Setting(name, type, choices, defaults, check, doc, applies, null));
   }

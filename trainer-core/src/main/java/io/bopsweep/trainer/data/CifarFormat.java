@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** Reads the CIFAR-10 binary layout: records of 1 label byte then 1024 R, 1024 G, 1024 B bytes. */
-public final class CifarFormat {
+final class CifarFormat {
   public static final int RECORD = 3073;
   public static final int RECORDS_PER_FILE = 10_000;
   public static final List<String> TRAIN_FILES =

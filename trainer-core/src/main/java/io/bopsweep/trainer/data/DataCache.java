@@ -18,7 +18,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
@@ -102,8 +101,8 @@ public final class DataCache {
   }
 
   private Entry fetchLocked(Dataset dataset, String from) {
-    if (dataset == Dataset.IMAGENET) {
-      return indexImageFolder(from);
+    if (DatasetFormat.of(dataset).indexesUserFolder()) {
+      return indexImageFolder(dataset, from);
     }
     {
       List<Source> sources = from != null ? List.of(Sources.local(dataset, from)) : Sources.builtIn(dataset);
@@ -140,8 +139,7 @@ public final class DataCache {
    * ImageNet cannot be downloaded (its licence): the cache keeps an index of the user's folder
    * (see {@link ImageFolderIndex}), and the images stay there.
    */
-  private Entry indexImageFolder(String from) {
-    Dataset dataset = Dataset.IMAGENET;
+  private Entry indexImageFolder(Dataset dataset, String from) {
     if (from == null) {
       throw new DataException("imagenet cannot be downloaded; give its folder: bopsweep data fetch imagenet --from DIR"
           + " (DIR/train/CLASS/*.JPEG and DIR/val/CLASS/*.JPEG)");
@@ -188,7 +186,7 @@ public final class DataCache {
           + dataset.id());
     }
     Entry now = verifyDir(dataset, dir(dataset), recorded.source(), recorded.variant());
-    if (dataset == Dataset.IMAGENET && !now.sha256().equals(recorded.sha256())) {
+    if (DatasetFormat.of(dataset).indexesUserFolder() && !now.sha256().equals(recorded.sha256())) {
       throw new DataException(recorded.source() + ": images were added, removed or changed since the folder was indexed;"
           + " run: bopsweep data fetch imagenet --from " + recorded.source());
     }
@@ -209,82 +207,19 @@ public final class DataCache {
   }
 
   static Loaded read(Dataset dataset, Path dir, String variant) {
-    if (dataset == Dataset.IMAGENET) {
-      return ImageFolderIndex.read(dir, variant, dataset.imageSize());
-    }
-    if (dataset == Dataset.CIFAR10) {
-      List<Path> trainFiles = CifarFormat.TRAIN_FILES.stream().map(dir::resolve).toList();
-      return new Loaded(variant, CifarFormat.read(trainFiles), CifarFormat.read(List.of(dir.resolve(CifarFormat.TEST_FILE))));
-    }
-    ImageSet train = IdxFormat.read(dir.resolve("train-images-idx3-ubyte"), dir.resolve("train-labels-idx1-ubyte"));
-    ImageSet test = IdxFormat.read(dir.resolve("t10k-images-idx3-ubyte"), dir.resolve("t10k-labels-idx1-ubyte"));
-    return new Loaded(variant, train, test);
+    return DatasetFormat.of(dataset).read(dir, variant);
   }
 
   /** Checks a dataset directory and says what it holds; throws naming the first bad file. */
   static Entry verifyDir(Dataset dataset, Path dir, String source, String variantHint) {
     try {
-      Map<String, String> sums = new TreeMap<>();
-      if (dataset == Dataset.IMAGENET) {
-        ImageFolderIndex.Index index = ImageFolderIndex.scan(Path.of(source));
-        return new Entry(dataset.id(), index.variant(), source, index.sha256());
-      }
-      if (dataset == Dataset.CIFAR10) {
-        List<String> names = new ArrayList<>(CifarFormat.TRAIN_FILES);
-        names.add(CifarFormat.TEST_FILE);
-        requireFiles(dir, names);
-        for (String n : names) {
-          sums.put(n, Downloads.sha256(dir.resolve(n)));
-        }
-        Loaded loaded = read(dataset, dir, null);
-        if (loaded.train().size() == 0 || loaded.test().size() == 0) {
-          throw new DataException(dir + ": empty CIFAR-10 files");
-        }
-        String variant = variantHint;
-        if (variant == null) {
-          boolean jpeg75 = KnownData.CIFAR_JPEG75_FILES.entrySet().stream()
-              .allMatch(e -> e.getValue().equals(sums.get(e.getKey())));
-          variant = jpeg75 ? "cifar10-jpeg75" : "cifar10-unverified";
-        }
-        if (variant.equals("cifar10-jpeg75")) {
-          for (Map.Entry<String, String> e : KnownData.CIFAR_JPEG75_FILES.entrySet()) {
-            if (!e.getValue().equals(sums.get(e.getKey()))) {
-              throw new DataException(dir.resolve(e.getKey()) + ": checksum mismatch for cifar10-jpeg75");
-            }
-          }
-        }
-        if (!variant.equals("cifar10-unverified")) {
-          for (String n : names) {
-            long size = Files.size(dir.resolve(n));
-            if (size != (long) CifarFormat.RECORD * CifarFormat.RECORDS_PER_FILE) {
-              throw new DataException(dir.resolve(n) + ": " + size + " bytes, expected "
-                  + (long) CifarFormat.RECORD * CifarFormat.RECORDS_PER_FILE);
-            }
-          }
-        }
-        return new Entry(dataset.id(), variant, source, sums);
-      }
-      List<IdxFile> known = dataset == Dataset.MNIST ? KnownData.MNIST : KnownData.FASHION_MNIST;
-      requireFiles(dir, known.stream().map(IdxFile::name).toList());
-      boolean allKnown = true;
-      for (IdxFile f : known) {
-        Path p = dir.resolve(f.name());
-        String sum = Downloads.sha256(p);
-        sums.put(f.name(), sum);
-        long size = Files.size(p);
-        if (size == f.size() && !sum.equals(f.sha256())) {
-          throw new DataException(p + ": checksum mismatch (sha256 " + sum + ", expected " + f.sha256() + ")");
-        }
-        allKnown &= sum.equals(f.sha256());
-      }
-      read(dataset, dir, null); // headers, dimensions, counts, label range
-      return new Entry(dataset.id(), allKnown ? dataset.id() : dataset.id() + "-unverified", source, sums);
+      return DatasetFormat.of(dataset).verify(dir, source, variantHint);
     } catch (IOException e) {
       throw new DataException(dir + ": cannot read: " + oneLine(e), e);
     }
   }
 
-  private static void requireFiles(Path dir, List<String> names) {
+  static void requireFiles(Path dir, List<String> names) {
     List<String> missing = names.stream().filter(n -> !Files.isRegularFile(dir.resolve(n))).toList();
     if (!missing.isEmpty()) {
       throw new DataException(dir + ": missing " + String.join(", ", missing));
@@ -363,7 +298,9 @@ public final class DataCache {
   }
 
   static Set<String> expectedIdx(Dataset d) {
-    List<IdxFile> known = d == Dataset.MNIST ? KnownData.MNIST : KnownData.FASHION_MNIST;
-    return Set.copyOf(known.stream().map(IdxFile::name).toList());
+    if (!(DatasetFormat.of(d) instanceof IdxDataset idx)) {
+      throw new IllegalArgumentException(d.id() + " has no IDX files");
+    }
+    return Set.copyOf(idx.known().stream().map(IdxFile::name).toList());
   }
 }

@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
 
 /** Reads the IDX files of MNIST and Fashion-MNIST, plain or gzip-compressed. */
-public final class IdxFormat {
+final class IdxFormat {
   public static final int IMAGES_MAGIC = 0x00000803;
   public static final int LABELS_MAGIC = 0x00000801;
 

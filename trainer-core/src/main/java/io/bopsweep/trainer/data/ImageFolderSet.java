@@ -21,7 +21,7 @@ import javax.imageio.stream.ImageInputStream;
  * common fork-join pool; every image's crop is drawn from its own generator, split from the one
  * given in a fixed order, so the input does not depend on which thread decodes what.
  */
-public final class ImageFolderSet implements Images {
+final class ImageFolderSet implements Images {
   static final float[] MEAN = {0.485f, 0.456f, 0.406f};
   static final float[] STD = {0.229f, 0.224f, 0.225f};
   static final double EVAL_CROP = 0.875;

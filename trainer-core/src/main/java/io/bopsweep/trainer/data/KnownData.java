@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 /** What each dataset's files must be: names, decompressed sizes and SHA-256 sums, and where they come from. */
-public final class KnownData {
+final class KnownData {
   private KnownData() {}
 
   /** One IDX file as stored in the cache (uncompressed). */
@@ -43,7 +43,11 @@ public final class KnownData {
   public static final String CIFAR_OFFICIAL_MD5 = "c32a1d4ab5d03f1284b67883e8d87530";
   public static final String CIFAR_JPEG75_TAR_SHA256 = "5277d30e639edae4265d72938ac654330d70f9e0e5231cf11bab87d7e888c890";
 
-  /** SHA-256 of the files of the cifar10-jpeg75 copy (see ../shared/data/README.md). */
+  /**
+   * SHA-256 of the files of the cifar10-jpeg75 copy: CIFAR-10 in the official binary layout, rebuilt
+   * from a public per-image JPEG copy at quality about 75 (lossy pixels, shuffled record order), an
+   * offline stand-in where the official files cannot be downloaded.
+   */
   public static final Map<String, String> CIFAR_JPEG75_FILES = Map.of(
       "data_batch_1.bin", "d1773dcc36162c51ccc1d6921a83159e42a34323736afd4a155b219781f07ddd",
       "data_batch_2.bin", "138ee064d399b8d6a1d5c52b5cab695c80746dab4b22a6f321f24b9a3ad16df7",

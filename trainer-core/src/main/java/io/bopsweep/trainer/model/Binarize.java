@@ -2,8 +2,7 @@ package io.bopsweep.trainer.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.types.DataType;
-import io.bopsweep.trainer.optim.ActivationKernels;
+import io.bopsweep.trainer.kernels.ActivationKernels;
 
 /**
  * Sign functions of BNNs. sign(0) is +1, as in larq. The straight-through form is written as
@@ -15,7 +14,7 @@ public final class Binarize {
 
   /** +1 where x >= 0, -1 elsewhere, as float32; no gradient. */
   public static NDArray sign(NDArray x) {
-    return x.gte(0f).toType(DataType.FLOAT32, false).muli(2f).subi(1f);
+    return ActivationKernels.signByTensors(x);
   }
 
   /**

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 
 /** Mean over the spatial axes: (N, C, H, W) to (N, C). */
-public final class GlobalAvgPoolLayer implements Layer {
+final class GlobalAvgPoolLayer implements Layer {
   @Override
   public NDArray forward(NDArray x, Pass pass) {
     Shape s = x.getShape();

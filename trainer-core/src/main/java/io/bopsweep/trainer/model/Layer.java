@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import java.util.List;
 
 /** One step of a network. */
-public interface Layer {
+interface Layer {
   NDArray forward(NDArray x, Pass pass);
 
   /** Multiply-adds of one forward pass for one sample (with those of the layers inside it). */

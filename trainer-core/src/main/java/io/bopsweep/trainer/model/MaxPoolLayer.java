@@ -5,7 +5,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.pooling.Pool;
 
 /** Max pooling over square windows, symmetric zero padding, floor. */
-public final class MaxPoolLayer implements Layer {
+final class MaxPoolLayer implements Layer {
   private final int size;
   private final int stride;
   private final int padding;

@@ -9,19 +9,27 @@ import io.bopsweep.trainer.model.NetBuilder.Kernel;
 import io.bopsweep.trainer.model.QuantLayer.InputQuantizer;
 
 /**
- * The models: the three of PAPER.md, and the ImageNet models of the paper's section 5.3 as larq
- * zoo defines them. Every binary layer but a network's first binarizes its input; BatchNorm has a
- * learned scale only with bn_affine.
+ * The models: BinaryNet's MLP, the reproduction's small convnet and the BinaryNet VGG of the
+ * authors' CIFAR-10 code (Helwegen et al. 2019), and the ImageNet models of the paper's section
+ * 5.3 as larq zoo defines them. Every binary layer but a network's first binarizes its input;
+ * BatchNorm has a learned scale only with bn_affine.
  */
 public final class Models {
   private Models() {}
 
+  /** A network whose binary kernels hold their initial values (for its shapes and cost). */
+  public static Network build(TrialConfig cfg, int channels, int size, int classes, NDManager manager) {
+    return build(cfg, channels, size, classes, KernelStart.VALUES, manager);
+  }
+
   /**
    * @param channels, size the input images (square)
    * @param classes outputs of the last layer
+   * @param kernelStart what the binary kernels hold, as their optimizer needs
    */
-  public static Network build(TrialConfig cfg, int channels, int size, int classes, NDManager manager) {
-    NetBuilder b = new NetBuilder(cfg, channels, size, manager);
+  public static Network build(TrialConfig cfg, int channels, int size, int classes, KernelStart kernelStart,
+      NDManager manager) {
+    NetBuilder b = new NetBuilder(cfg, channels, size, kernelStart, manager);
     double width = cfg.width();
     Model model = cfg.model();
     if (cfg.padding() != Padding.AUTHORS && !(model == Model.MLP || model == Model.CONVNET || model == Model.BINARYNET)) {

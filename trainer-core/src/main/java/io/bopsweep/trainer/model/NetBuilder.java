@@ -3,14 +3,11 @@ package io.bopsweep.trainer.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import io.bopsweep.trainer.config.Choices.BopStart;
 import io.bopsweep.trainer.config.Choices.Init;
-import io.bopsweep.trainer.config.Choices.LatentDtype;
-import io.bopsweep.trainer.config.Choices.Optimizer;
 import io.bopsweep.trainer.config.ConfigException;
 import io.bopsweep.trainer.config.TrialConfig;
 import io.bopsweep.trainer.model.QuantLayer.InputQuantizer;
-import io.bopsweep.trainer.train.Seeds;
+import io.bopsweep.trainer.config.Seeds;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,6 +29,7 @@ final class NetBuilder {
   /** What all builders of one network share. */
   private static final class Shared {
     final TrialConfig cfg;
+    final KernelStart kernelStart;
     final NDManager manager;
     final SplittableRandom rng;
     final List<Param> params = new ArrayList<>();
@@ -41,8 +39,9 @@ final class NetBuilder {
     int bns;
     int shortcuts;
 
-    Shared(TrialConfig cfg, NDManager manager) {
+    Shared(TrialConfig cfg, KernelStart kernelStart, NDManager manager) {
       this.cfg = cfg;
+      this.kernelStart = kernelStart;
       this.manager = manager;
       this.rng = new SplittableRandom(Seeds.stream(cfg.seed(), Seeds.INIT));
     }
@@ -56,8 +55,8 @@ final class NetBuilder {
   private long w;
   private long flat = -1;
 
-  NetBuilder(TrialConfig cfg, int channels, int size, NDManager manager) {
-    this(new Shared(cfg, manager), size, channels, size, size, -1);
+  NetBuilder(TrialConfig cfg, int channels, int size, KernelStart kernelStart, NDManager manager) {
+    this(new Shared(cfg, kernelStart, manager), size, channels, size, size, -1);
   }
 
   private NetBuilder(Shared shared, int inputSize, long c, long h, long w, long flat) {
@@ -207,9 +206,9 @@ final class NetBuilder {
   }
 
   /**
-   * A kernel. A binary kernel under Bop holds its initial values (or their signs); under a latent
-   * optimizer it holds their signs, with the initial values as latent weights (float64 if
-   * latent_dtype says so). A real kernel holds Glorot-uniform values and no latent weights.
+   * A kernel. A binary kernel holds what its optimizer asked for ({@link KernelStart}): its initial
+   * values, their signs, or their signs with the initial values as latent weights. A real kernel
+   * holds Glorot-uniform values and no latent weights.
    */
   private Param kernelParam(String layer, Shape shape, int fanIn, int fanOut, Kernel kind) {
     TrialConfig cfg = shared.cfg;
@@ -217,9 +216,10 @@ final class NetBuilder {
     boolean binary = kind == Kernel.BINARY;
     double glorot = Math.sqrt(6.0 / (fanIn + fanOut));
     double scale = binary ? (cfg.init() == Init.GLOROT ? glorot : 1.0) * cfg.initScale() : glorot;
-    boolean latent = binary && cfg.optimizer().hasLatentWeights();
-    boolean signs = latent || (binary && cfg.optimizer() == Optimizer.BOP && cfg.bopStart() == BopStart.SIGN);
-    boolean latent64 = latent && cfg.latentDtype() == LatentDtype.FLOAT64;
+    KernelStart start = shared.kernelStart;
+    boolean latent = binary && start.latent();
+    boolean signs = binary && start.signs();
+    boolean latent64 = latent && start.latent64();
     int n = Math.toIntExact(shape.size());
     float[] value = new float[n];
     float[] latent32 = latent && !latent64 ? new float[n] : null;

@@ -110,4 +110,14 @@ public final class Network {
     }
     return total;
   }
+
+  /**
+   * FLOPs of one training step per sample: each product forward and its two backward products
+   * (weight and input gradient), 2 FLOPs a multiply-add, less the first layer's input gradient,
+   * which is never computed (the input needs none).
+   */
+  public double trainingFlopsPerSample() {
+    long first = layers.stream().mapToLong(Layer::macs).filter(m -> m > 0).findFirst().orElse(0);
+    return 2.0 * (3.0 * macsPerSample() - first);
+  }
 }

@@ -12,7 +12,7 @@ import io.bopsweep.trainer.model.Pass.KernelView;
  * (a Bop or latent-weight kernel) or real; its input passes through an input quantizer or, in a
  * network's first layer and the real-valued layers of the ImageNet models, is used as it is.
  */
-public final class QuantLayer implements Layer {
+final class QuantLayer implements Layer {
 
   /** What a layer does to its input before multiplying. */
   public enum InputQuantizer {

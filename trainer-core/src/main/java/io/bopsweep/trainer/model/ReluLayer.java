@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
 
 /** max(x, 0). */
-public final class ReluLayer implements Layer {
+final class ReluLayer implements Layer {
   @Override
   public NDArray forward(NDArray x, Pass pass) {
     return Activation.relu(x);

@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** main(x) + shortcut(x), each a sequence of layers; an empty shortcut is the identity. */
-public final class ResidualLayer implements Layer {
+final class ResidualLayer implements Layer {
   private final List<Layer> main;
   private final List<Layer> shortcut;
 

@@ -2,74 +2,84 @@ package io.bopsweep.trainer.optim;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import io.bopsweep.trainer.config.Choices.Optimizer;
 import io.bopsweep.trainer.config.TrialConfig;
+import io.bopsweep.trainer.kernels.KernelThreads;
+import io.bopsweep.trainer.model.KernelStart;
 import io.bopsweep.trainer.model.Network;
 import io.bopsweep.trainer.model.Param;
+import io.bopsweep.trainer.optim.Optimizers.Assignment;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The optimizers of one trial over all its parameters. Under Bop every binary kernel is updated by
- * Bop and every other parameter by Adam; under a latent-weight optimizer all parameters use it,
- * the kernels at {@code lr * lr_scale} (times the Xavier multiplier if enabled) and the rest at
- * {@code lr}. Gradients are read from the parameters and dropped after each step.
+ * The optimizer of one trial over all its parameters: each parameter with the state of the rule
+ * its optimizer assigns it ({@link Optimizers}), and the step count the rules' schedules read.
+ * Gradients are read from the parameters and dropped after each step.
  */
 public final class TrialOptimizer {
-  private final TrialConfig cfg;
-  private final List<Param> params;
-  private final Map<Param, BopUpdate> bop = new LinkedHashMap<>();
-  private final Map<Param, AdamUpdate> adam = new LinkedHashMap<>();
+  private record Bound(Param param, UpdateRule.State state) {}
 
-  public TrialOptimizer(TrialConfig cfg, Network net, NDManager manager) {
-    this.cfg = cfg;
+  private final List<UpdateRule> rules = new ArrayList<>();
+  private final List<Bound> bound = new ArrayList<>();
+  private final List<Param> params;
+  private final int stepsPerEpoch;
+  private final int epochs;
+  private long steps;
+
+  /** @param stepsPerEpoch optimizer steps in one epoch, for the schedules */
+  public TrialOptimizer(TrialConfig cfg, Network net, NDManager manager, int stepsPerEpoch) {
+    this(Optimizers.assignments(cfg), net, manager, stepsPerEpoch, cfg.epochs());
+  }
+
+  TrialOptimizer(List<Assignment> assignments, Network net, NDManager manager, int stepsPerEpoch, int epochs) {
     this.params = net.params();
+    this.stepsPerEpoch = stepsPerEpoch;
+    this.epochs = epochs;
+    assignments.forEach(a -> rules.add(a.rule()));
     for (Param p : params) {
-      if (cfg.optimizer() == Optimizer.BOP && p.isBinaryKernel()) {
-        bop.put(p, new BopUpdate(manager, p.value(), cfg.flipRule(), cfg.momentumStart()));
-      } else if (cfg.optimizer() != Optimizer.SGD_LATENT) {
-        adam.put(p, new AdamUpdate(manager, p.latent() != null ? p.latent() : p.value()));
-      }
+      UpdateRule rule = assignments.stream().filter(a -> a.params().test(p)).map(Assignment::rule).findFirst()
+          .orElseThrow(() -> new IllegalStateException("no update rule for " + p.name()));
+      bound.add(new Bound(p, rule.attach(p, manager)));
     }
+  }
+
+  /** What a trial's binary kernels must hold at the start: as the first of its rules that updates binary kernels says. */
+  public static KernelStart kernelStart(TrialConfig cfg) {
+    return Optimizers.assignments(cfg).stream().map(a -> a.rule().kernelStart()).filter(k -> k != null).findFirst()
+        .orElse(KernelStart.VALUES);
   }
 
   /** Which implementation updates CPU tensors: "vector (...)", "scalar", or "tensor operations". */
   public static String hostKernels() {
-    return HostBuffers.ENABLED ? HostKernels.best().describe() : "tensor operations";
+    return KernelThreads.hostKernels();
   }
 
-  /** The learning rate of the parameters that are not binary kernels, before the schedule. */
-  public double baseLr() {
-    return cfg.optimizer() == Optimizer.BOP ? cfg.adamLr() : cfg.lr();
+  /** The scheduled hyperparameters in effect at the next step, by name ("gamma", "lr"); the first rule's name wins. */
+  public Map<String, Double> scheduled() {
+    Progress at = progress();
+    Map<String, Double> out = new LinkedHashMap<>();
+    rules.forEach(r -> r.scheduled(at).forEach(out::putIfAbsent));
+    return out;
   }
 
   /**
    * One update of every parameter. Call with libtorch's grad mode off.
    *
-   * @param gamma Bop's adaptivity rate in effect
-   * @param lr the learning rate in effect for non-kernel parameters (see {@link #baseLr()})
    * @return per binary kernel, in network order, the number of weights whose sign changed (int64 scalars)
    */
-  public List<NDArray> step(double gamma, double lr) {
+  public List<NDArray> step() {
+    Progress at = progress();
     List<NDArray> flips = new ArrayList<>();
-    double kernelLr = lr * cfg.lrScale();
-    for (Param p : params) {
-      NDArray w = p.value();
-      NDArray g = p.gradient();
-      if (p.isBinaryKernel() && cfg.optimizer() == Optimizer.BOP) {
-        flips.add(bop.get(p).step(w, g, gamma, cfg.tau()));
-      } else if (p.isBinaryKernel()) {
-        NDArray latent = p.latent();
-        NDArray lg = g.getDataType() == latent.getDataType() ? g : g.toType(latent.getDataType(), false);
-        double plr = cfg.xavierLrScaling() ? kernelLr * p.xavierLrMultiplier() : kernelLr;
-        flips.add(update(p, latent, lg, plr, cfg.clip(), w));
-      } else {
-        update(p, w, g, lr, false, null);
+    for (Bound b : bound) {
+      NDArray changed = b.state().step(b.param().gradient(), at);
+      if (b.param().isBinaryKernel()) {
+        flips.add(changed);
       }
-      p.dropGradient();
+      b.param().dropGradient();
     }
+    steps++;
     return flips;
   }
 
@@ -78,28 +88,7 @@ public final class TrialOptimizer {
     params.forEach(Param::dropGradient);
   }
 
-  /**
-   * One step of the latent-weight optimizer on w; with binary, also binary = sign(w).
-   *
-   * @return how many binary weights changed (int64 scalar), or null without binary
-   */
-  private NDArray update(Param p, NDArray w, NDArray g, double lr, boolean clip, NDArray binary) {
-    if (cfg.optimizer() == Optimizer.SGD_LATENT) {
-      sgd(w, g, lr, clip);
-      return binary == null ? null : SignCopy.copy(w, binary, HostKernels.best());
-    }
-    return adam.get(p).step(w, g, lr, clip, binary);
-  }
-
-  private static void sgd(NDArray w, NDArray g, double lr, boolean clip) {
-    w.subi(g.mul(lr));
-    if (clip) {
-      NDArray clipped = w.clip(-1f, 1f);
-      w.muli(0f).addi(clipped);
-    }
-  }
-
-  /** Arrays a checkpoint must keep, by name. */
+  /** Arrays a checkpoint must keep, by name: latent weights, then each parameter's optimizer state. */
   public Map<String, NDArray> stateArrays() {
     Map<String, NDArray> out = new LinkedHashMap<>();
     for (Param p : params) {
@@ -107,24 +96,36 @@ public final class TrialOptimizer {
         out.put(p.name() + ".latent", p.latent());
       }
     }
-    bop.forEach((p, u) -> out.put(p.name() + ".bop_m", u.momentum()));
-    adam.forEach((p, u) -> {
-      out.put(p.name() + ".adam_m", u.firstMoment());
-      out.put(p.name() + ".adam_v", u.secondMoment());
-    });
+    bound.forEach(b -> b.state().arrays().forEach((name, a) -> out.put(b.param().name() + "." + name, a)));
     return out;
   }
 
   /** Scalars a checkpoint must keep, by name. */
   public Map<String, Long> counters() {
     Map<String, Long> out = new LinkedHashMap<>();
-    bop.forEach((p, u) -> out.put(p.name() + ".bop_started", u.started() ? 1L : 0L));
-    adam.forEach((p, u) -> out.put(p.name() + ".adam_t", u.steps()));
+    bound.forEach(b -> b.state().counters().forEach((name, v) -> out.put(b.param().name() + "." + name, v)));
     return out;
   }
 
-  public void restoreCounters(Map<String, Long> counters) {
-    bop.forEach((p, u) -> u.restore(counters.getOrDefault(p.name() + ".bop_started", 0L) == 1L));
-    adam.forEach((p, u) -> u.restore(counters.getOrDefault(p.name() + ".adam_t", 0L)));
+  /**
+   * After a checkpoint wrote the parameters and {@link #stateArrays()}: takes over its counters
+   * and its step count.
+   */
+  public void restore(Map<String, Long> counters, long globalStep) {
+    for (Bound b : bound) {
+      String prefix = b.param().name() + ".";
+      Map<String, Long> own = new LinkedHashMap<>();
+      counters.forEach((name, v) -> {
+        if (name.startsWith(prefix) && name.indexOf('.', prefix.length()) < 0) {
+          own.put(name.substring(prefix.length()), v);
+        }
+      });
+      b.state().restore(own);
+    }
+    steps = globalStep;
+  }
+
+  private Progress progress() {
+    return new Progress(steps, stepsPerEpoch, epochs);
   }
 }

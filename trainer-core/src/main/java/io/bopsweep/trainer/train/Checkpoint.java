@@ -1,5 +1,6 @@
 package io.bopsweep.trainer.train;
 
+import io.bopsweep.trainer.config.Seeds;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;

@@ -3,7 +3,7 @@ package io.bopsweep.trainer.train;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
-import io.bopsweep.trainer.optim.KernelThreads;
+import io.bopsweep.trainer.kernels.KernelThreads;
 
 /**
  * libtorch as one trial thread needs it. Grad mode is per thread in libtorch and on by default in

@@ -27,14 +27,13 @@ public final class TrainStep {
    * @param phaseNanos if not null, receives the wall time of forward (with the loss), backward and
    *     optimizer in [0], [1], [2] (CPU operations are synchronous, so the split is exact there)
    */
-  public static Result run(Network net, TrialOptimizer optimizer, Pass pass, NDArray x, NDArray y, double gamma,
-      double lr, long[] phaseNanos) {
-    return run(net, optimizer, pass, x, y, gamma, lr, phaseNanos, CUT_AT_SIGNS);
+  public static Result run(Network net, TrialOptimizer optimizer, Pass pass, NDArray x, NDArray y, long[] phaseNanos) {
+    return run(net, optimizer, pass, x, y, phaseNanos, CUT_AT_SIGNS);
   }
 
   /** @param cutAtSigns backward segment by segment ({@link Network#forwardCut}), else through the composite estimator */
-  static Result run(Network net, TrialOptimizer optimizer, Pass pass, NDArray x, NDArray y, double gamma,
-      double lr, long[] phaseNanos, boolean cutAtSigns) {
+  static Result run(Network net, TrialOptimizer optimizer, Pass pass, NDArray x, NDArray y, long[] phaseNanos,
+      boolean cutAtSigns) {
     long t0 = System.nanoTime();
     NDArray logits;
     NDArray loss;
@@ -66,7 +65,7 @@ public final class TrainStep {
       return new Result(l, correct, List.of());
     }
     long t3 = System.nanoTime();
-    List<NDArray> flips = optimizer.step(gamma, lr);
+    List<NDArray> flips = optimizer.step();
     if (phaseNanos != null) {
       phaseNanos[2] += System.nanoTime() - t3;
     }

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
+import io.bopsweep.trainer.config.Seeds;
 import io.bopsweep.trainer.config.TrialConfig;
 import io.bopsweep.trainer.data.Batches;
 import io.bopsweep.trainer.data.Images;
@@ -87,8 +88,9 @@ public final class TrialRunner {
       throw new IllegalArgumentException("batch_size " + batch + " exceeds the " + train.size() + " training images");
     }
     try (NDManager manager = NDManager.newBaseManager(device, "PyTorch")) {
-      Network net = Models.build(cfg, train.channels(), train.height(), train.classes(), manager);
-      TrialOptimizer optimizer = new TrialOptimizer(cfg, net, manager);
+      Network net = Models.build(cfg, train.channels(), train.height(), train.classes(),
+          TrialOptimizer.kernelStart(cfg), manager);
+      TrialOptimizer optimizer = new TrialOptimizer(cfg, net, manager, stepsPerEpoch);
       long globalStep = 0;
       Optional<Checkpoint> saved = options.checkpoints().load();
       if (saved.isPresent()) {
@@ -99,6 +101,7 @@ public final class TrialRunner {
         restore(ck, net, optimizer);
         records.addAll(ck.records());
         globalStep = ck.globalStep();
+        optimizer.restore(ck.counters(), globalStep);
       }
       start[0] = records.size();
       options.listener().onTrialStart(cfg, start[0]);
@@ -109,6 +112,7 @@ public final class TrialRunner {
       long[] labels = new long[batch];
       List<Param> kernels = net.binaryKernels();
       long[] kernelSizes = kernels.stream().mapToLong(Param::size).toArray();
+      boolean hasLatentWeights = kernels.stream().anyMatch(p -> p.latent() != null);
       int evalBatch = options.evalBatch() > 0 ? options.evalBatch() : defaultEvalBatch(cfg);
 
       for (int epoch = start[0]; epoch < cfg.epochs(); epoch++) {
@@ -116,14 +120,11 @@ public final class TrialRunner {
         int[] order = Batches.shuffled(train.size(), new SplittableRandom(Seeds.stream(cfg.seed(), Seeds.SHUFFLE, epoch)));
         SplittableRandom augment =
             cfg.augment() ? new SplittableRandom(Seeds.stream(cfg.seed(), Seeds.AUGMENT, epoch)) : null;
-        double gammaAtStart = gammaAt(cfg, globalStep, stepsPerEpoch);
-        double lrAtStart = cfg.lrSchedule().valueAt(optimizer.baseLr(), globalStep, stepsPerEpoch, cfg.epochs());
+        Map<String, Double> scheduledAtStart = optimizer.scheduled();
         double lossSum = 0;
         long correct = 0;
         long[] layerFlips = new long[kernels.size()];
         for (int s = 0; s < stepsPerEpoch; s++) {
-          double gamma = gammaAt(cfg, globalStep, stepsPerEpoch);
-          double lr = cfg.lrSchedule().valueAt(optimizer.baseLr(), globalStep, stepsPerEpoch, cfg.epochs());
           try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             train.fill(order, s * batch, batch, buffer, augment);
@@ -132,7 +133,7 @@ public final class TrialRunner {
             }
             NDArray x = manager.create(buffer, batchShape);
             NDArray y = manager.create(labels);
-            TrainStep.Result r = TrainStep.run(net, optimizer, trainPass, x, y, gamma, lr, null);
+            TrainStep.Result r = TrainStep.run(net, optimizer, trainPass, x, y, null);
             if (!Float.isFinite(r.loss())) {
               return new TrialOutcome(TrialStatus.DIVERGED, records, data.variant(), start[0],
                   "loss became " + r.loss() + " at epoch " + (epoch + 1) + ", step " + (s + 1), seconds(t0));
@@ -154,7 +155,7 @@ public final class TrialRunner {
         double[] val = data.validation() == null ? null : evaluate(net, data.validation(), evalPass, evalBatch, manager);
         Double latentAcc = null;
         Double latentBnAcc = null;
-        if (cfg.evalLatent() && cfg.optimizer().hasLatentWeights()) {
+        if (cfg.evalLatent() && hasLatentWeights) {
           Pass latent = new Pass(false, KernelView.LATENT_REAL, cfg.bnMomentum());
           latentAcc = evaluate(net, data.test(), latent, evalBatch, manager)[1];
           latentBnAcc = evaluateWithReestimatedBn(net, train, data.test(), evalBatch, manager);
@@ -177,7 +178,7 @@ public final class TrialRunner {
             correct / (double) samples, test[0], test[1], val == null ? null : val[0], val == null ? null : val[1],
             latentAcc, latentBnAcc, totalFlips, totalFlips / ((double) totalWeights * stepsPerEpoch), flipsByLayer,
             ratioByLayer, EpochRecord.pi(lastRatio),
-            cfg.optimizer().hasLatentWeights() ? null : gammaAtStart, lrAtStart, trainSeconds, evalSeconds,
+            scheduledAtStart.get("gamma"), scheduledAtStart.getOrDefault("lr", Double.NaN), trainSeconds, evalSeconds,
             samples / trainSeconds, signHash(kernels));
         records.add(record);
         options.checkpoints().save(snapshot(cfg, globalStep, records, net, optimizer));
@@ -202,8 +203,8 @@ public final class TrialRunner {
     TorchRuntime.enter(1);
     TrialConfig cfg = TrialConfig.of(Map.of("model", "mlp", "width", 16.0, "batch_size", 8));
     try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
-      Network net = Models.build(cfg, 1, 8, 10, manager);
-      TrialOptimizer optimizer = new TrialOptimizer(cfg, net, manager);
+      Network net = Models.build(cfg, 1, 8, 10, TrialOptimizer.kernelStart(cfg), manager);
+      TrialOptimizer optimizer = new TrialOptimizer(cfg, net, manager, 2);
       Pass pass = new Pass(true, KernelView.BINARY, cfg.bnMomentum());
       float[] x = new float[8 * 64];
       for (int i = 0; i < x.length; i++) {
@@ -213,7 +214,7 @@ public final class TrialRunner {
         try (NDScope scope = new NDScope()) {
           scope.suppressNotUsedWarning();
           TrainStep.run(net, optimizer, pass, manager.create(x, new Shape(8, 1, 8, 8)),
-              manager.create(new long[] {0, 1, 2, 3, 4, 5, 6, 7}), 1e-4, 1e-3, null);
+              manager.create(new long[] {0, 1, 2, 3, 4, 5, 6, 7}), null);
         }
       }
       try (NDScope scope = new NDScope()) {
@@ -237,10 +238,6 @@ public final class TrialRunner {
       }
     }
     return java.util.HexFormat.of().formatHex(md.digest(), 0, 8);
-  }
-
-  private static double gammaAt(TrialConfig cfg, long globalStep, int stepsPerEpoch) {
-    return cfg.gammaSchedule().valueAt(cfg.gamma(), globalStep, stepsPerEpoch, cfg.epochs());
   }
 
   static int defaultEvalBatch(TrialConfig cfg) {
@@ -362,7 +359,6 @@ public final class TrialRunner {
         target.set(bytes.asFloatBuffer());
       }
     }
-    optimizer.restoreCounters(ck.counters());
   }
 
   private static double seconds(long t0) {

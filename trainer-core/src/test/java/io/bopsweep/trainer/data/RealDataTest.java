@@ -2,6 +2,7 @@ package io.bopsweep.trainer.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.bopsweep.trainer.config.Choices.Dataset;
@@ -10,7 +11,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The real datasets, fetched by the project's own code from the registries (and ../shared/data). */
+/** The real datasets, fetched by the project's own code from the package registries (and an offline copy). */
 class RealDataTest {
 
   @Test
@@ -41,10 +42,21 @@ class RealDataTest {
     }
   }
 
+  /**
+   * Needs the offline jpeg75 copy of CIFAR-10, which only a development machine has, in a
+   * {@code shared/data} folder beside the checkout. Without a {@code shared} folder (a user's
+   * clone) the case is skipped and says so on stderr; where the folder exists, a missing copy fails.
+   */
   @Test
   void cifar10Jpeg75CopyIsRecognisedAndLabelled(@TempDir Path tmp) {
-    Path tarball = Path.of("..", "..", "shared", "data", "cifar10-jpeg75-binary.tar.gz").toAbsolutePath().normalize();
-    assumeTrue(Files.exists(tarball), "needs ../shared/data beside the checkout");
+    Path shared = Path.of("..", "..", "shared").toAbsolutePath().normalize();
+    Path tarball = shared.resolve("data").resolve("cifar10-jpeg75-binary.tar.gz");
+    if (!Files.isDirectory(shared)) {
+      String why = "skipped: no " + shared + " beside the checkout, so no offline CIFAR-10 jpeg75 copy to test";
+      System.err.println("RealDataTest.cifar10Jpeg75CopyIsRecognisedAndLabelled " + why);
+      assumeTrue(false, why);
+    }
+    assertTrue(Files.isRegularFile(tarball), tarball + " is missing although " + shared + " exists");
     DataCache cache = new DataCache(tmp);
     DataCache.Entry e = cache.fetch(Dataset.CIFAR10, tarball.toString());
     assertEquals("cifar10-jpeg75", e.variant());

@@ -94,6 +94,19 @@ class ModelsTest extends TorchTest {
     }
   }
 
+  /** The MLP 784-2048x3-10 counted by hand: 3 products per layer per step, none for the input's gradient. */
+  @Test
+  void trainingFlopsLeaveOutTheFirstLayersInputGradient() {
+    long first = 784L * 2048;
+    long rest = 2048L * 2048 * 2 + 2048L * 10;
+    TrialConfig cfg = TrialConfig.of(Map.of("dataset", "mnist", "model", "mlp", "width", 2048));
+    try (NDManager m = manager.newSubManager()) {
+      Network net = Models.build(cfg, 1, 28, 10, m);
+      assertEquals(first + rest, net.macsPerSample());
+      assertEquals(2.0 * (2 * first + 3 * rest), net.trainingFlopsPerSample());
+    }
+  }
+
   @Test
   void imagenetModelsDefaultToBatchNormWithScaleAsInTheAuthorsCode() {
     for (String m : new String[] {"binary-alexnet", "xnornet", "birealnet"}) {

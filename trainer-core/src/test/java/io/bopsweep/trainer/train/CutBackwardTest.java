@@ -35,8 +35,8 @@ class CutBackwardTest extends TorchTest {
     int batch = 16;
     Random rnd = new Random(7);
     try (NDManager m = manager.newSubManager()) {
-      Network net = Models.build(cfg, channels, size, 10, m);
-      TrialOptimizer optimizer = new TrialOptimizer(cfg, net, m);
+      Network net = Models.build(cfg, channels, size, 10, TrialOptimizer.kernelStart(cfg), m);
+      TrialOptimizer optimizer = new TrialOptimizer(cfg, net, m, 3);
       Pass pass = new Pass(true, KernelView.BINARY, cfg.bnMomentum());
       List<Float> losses = new ArrayList<>();
       List<List<Long>> flips = new ArrayList<>();
@@ -57,7 +57,7 @@ class CutBackwardTest extends TorchTest {
           cuts = found.size();
           optimizer.discardGradients();
         }
-        TrainStep.Result r = TrainStep.run(net, optimizer, pass, xs, m.create(y), 1e-3, 1e-2, null, cut);
+        TrainStep.Result r = TrainStep.run(net, optimizer, pass, xs, m.create(y), null, cut);
         losses.add(r.loss());
         flips.add(r.flips().stream().map(NDArray::getLong).toList());
       }

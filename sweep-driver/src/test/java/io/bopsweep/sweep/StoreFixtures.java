@@ -1,0 +1,35 @@
+package io.bopsweep.sweep;
+
+import io.bopsweep.trainer.train.EpochRecord;
+import io.bopsweep.trainer.train.Provenance;
+import io.bopsweep.trainer.train.TrialStatus;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Stores filled without training: committed rows with made-up metrics, for tests of what reads them. */
+public final class StoreFixtures {
+  private StoreFixtures() {}
+
+  public static final Provenance PROVENANCE = new Provenance("Test CPU", "AVX2", "vector (256-bit, 8 floats)", 1, 1,
+      "2.7.1", "cpu", "0.36.0", "17", null);
+
+  /** Commits every trial with {@code epochs} epochs whose test accuracy is 0.5 + 0.1 * epoch / epochs. */
+  public static void commit(ResultStore store, List<Trial> trials) throws IOException {
+    for (Trial t : trials) {
+      int epochs = t.config().epochs();
+      List<EpochRecord> records = new ArrayList<>();
+      for (int e = 1; e <= epochs; e++) {
+        double acc = 0.5 + 0.1 * e / epochs;
+        records.add(new EpochRecord(e, 10, 1.0 / e, acc, 1.0 / e, acc, null, null, null, null, 100, 0.01,
+            Map.of("dense1", 100L), Map.of("dense1", 0.01), -4.6, t.config().gamma(), 1e-3, 1.0, 0.5, 1000.0,
+            "0000000000000000"));
+      }
+      Instant start = Instant.parse("2026-01-01T00:00:00Z");
+      store.commit(new TrialResult(t.id(), t.sweep(), t.config().effectiveMap(), t.swept(), TrialStatus.DONE, null, 1, 0,
+          "test", "host", "cpu", start, start.plusSeconds(10), "synthetic", records, PROVENANCE));
+    }
+  }
+}

@@ -1,0 +1,97 @@
+package io.bopsweep.sweep;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Leftovers of killed writers, a store created on a full disk, and the progress count across a commit. */
+class StoreRepairTest {
+  @TempDir Path tmp;
+
+  @Test
+  void leftoversOfKilledCommitsAndEmptyAttemptRecordsAreRemovedByTheLockHolderOnly() throws Exception {
+    Path root = tmp.resolve("r");
+    ResultStore store = ResultStore.openOrCreate(root.toString(), new Configuration());
+    Files.createDirectories(root.resolve("_staging/t1-0f0e"));
+    Files.writeString(root.resolve("_staging/t1-0f0e/epochs.parquet"), "partial");
+    Files.createDirectories(root.resolve("_attempts/t1"));
+    Files.writeString(root.resolve("_attempts/t1/1.json"), "{\"attempt\":1}");
+    Files.createFile(root.resolve("_attempts/t1/2.json"));
+    Files.createFile(root.resolve(".STORE.json.1234.tmp"));
+    Files.createDirectories(root.resolve("trials"));
+    Files.writeString(root.resolve("trials/keep.parquet"), "not touched");
+
+    DriverLock earlier = DriverLock.acquire(store, "earlier", DriverLockTest.policy("h", 60_000));
+    earlier.close();
+    DriverLock holder = DriverLock.acquire(store, "holder", DriverLockTest.policy("h", 60_000));
+    try {
+      assertThrows(DriverLock.LockLostException.class, () -> StoreLeftovers.remove(store, earlier));
+      assertTrue(Files.exists(root.resolve("_staging/t1-0f0e/epochs.parquet")), "nothing removed without the lock");
+
+      List<String> removed = StoreLeftovers.remove(store, holder);
+      assertEquals(3, removed.size(), removed.toString());
+      assertEquals(Set.of(".STORE.json.crc", "_attempts", "_lock", "_staging", "STORE.json", "trials"), names(root));
+      assertEquals(Set.of(), names(root.resolve("_staging")));
+      assertEquals(Set.of("1.json"), names(root.resolve("_attempts/t1")));
+      assertEquals(List.of(Map.of("attempt", 1)), store.attempts("t1"));
+    } finally {
+      holder.close();
+    }
+  }
+
+  static Set<String> names(Path dir) throws Exception {
+    try (var files = Files.list(dir)) {
+      return new TreeSet<>(files.map(p -> p.getFileName().toString()).toList());
+    }
+  }
+
+  @Test
+  void aStoreCreatedOnAFullDiskFailsInOneLineAndTheSameCallWorksOnceThereIsSpace() throws Exception {
+    Configuration conf = new Configuration();
+    conf.set("fs.fulldisk.impl", FullDiskFileSystem.class.getName());
+    conf.set("fs.fulldisk.impl.disable.cache", "true");
+    String uri = "fulldisk://" + tmp.resolve("full").toAbsolutePath();
+    FullDiskFileSystem.everything = true;
+    try {
+      StoreException e = assertThrows(StoreException.class, () -> ResultStore.openOrCreate(uri, conf));
+      assertEquals(uri + ": cannot create the results store (No space left on device)", e.getMessage());
+    } finally {
+      FullDiskFileSystem.everything = false;
+    }
+    assertEquals(Set.of(), names(tmp.resolve("full")), "no marker, temporary or not, left behind");
+    Files.createFile(tmp.resolve("full/.STORE.json.killed.tmp"));
+    ResultStore store = ResultStore.openOrCreate(uri, conf);
+    assertTrue(Files.exists(tmp.resolve("full/STORE.json")));
+    assertEquals(Map.of(), store.committed());
+  }
+
+  @Test
+  void theProgressEpochCountDoesNotGoBackWhileATrialMovesFromRunningToCommitted() throws Exception {
+    Path root = tmp.resolve("r");
+    ResultStore store = ResultStore.openOrCreate(root.toString(), new Configuration());
+    Files.createDirectories(root.resolve("_checkpoints/t1"));
+    Files.writeString(root.resolve("_checkpoints/t1/progress.json"), "{\"epoch\":3,\"epochs\":4}");
+    Progress progress = new Progress(store, new PrintWriter(new StringWriter()), null, 1000);
+    Map<String, Integer> epochsOf = Map.of("t1", 4, "t2", 4);
+    String running = progress.snapshot(Set.of("t1", "t2"), epochsOf, 8, 0, 2, System.nanoTime());
+    assertTrue(running.contains("epochs 3/8"), running);
+    // the commit renamed the trials file and removed the progress file; the listing of trials/ was taken before
+    Files.delete(root.resolve("_checkpoints/t1/progress.json"));
+    String between = progress.snapshot(Set.of("t1", "t2"), epochsOf, 8, 0, 2, System.nanoTime());
+    assertTrue(between.contains("epochs 3/8"), between);
+    assertFalse(between.contains("epochs 0/8"), between);
+  }
+}
