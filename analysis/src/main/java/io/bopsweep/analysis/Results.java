@@ -27,6 +27,8 @@ public final class Results {
   public static void register(SparkSession spark, String resultsUri) {
     boolean hasTrials;
     String[] liveFiles;
+    String[] trialsFiles;
+    String[] epochsFiles;
     Path root = new Path(resultsUri.contains(":") ? URI.create(resultsUri) : new java.io.File(resultsUri).toURI());
     try {
       FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
@@ -40,7 +42,15 @@ public final class Results {
         throw new AnalysisException(resultsUri + ": not a bopsweep results store (no STORE.json)");
       }
       checkVersion(fs, root, resultsUri);
-      hasTrials = hasParquet(fs, new Path(root, "trials"));
+      // the files the writer wrote, each read to its end first: damage is one line, never a Spark stack trace
+      io.bopsweep.store.StoreCheck.Result check =
+          io.bopsweep.store.StoreCheck.check(fs, root, spark.sparkContext().hadoopConfiguration());
+      if (!check.intact()) {
+        throw new AnalysisException(check.refusal(resultsUri));
+      }
+      trialsFiles = check.trialsFiles().stream().map(Path::toString).toArray(String[]::new);
+      epochsFiles = check.epochsFiles().stream().map(Path::toString).toArray(String[]::new);
+      hasTrials = trialsFiles.length > 0;
       FileStatus[] live = fs.globStatus(new Path(root, LIVE_EPOCHS));
       liveFiles = live == null ? new String[0]
           : java.util.Arrays.stream(live).map(f -> f.getPath().toString()).toArray(String[]::new);
@@ -53,13 +63,13 @@ public final class Results {
     // the files, not the glob: Spark would look for a streaming sink's metadata under a glob and log that it is not there
     Dataset<Row> running = liveFiles.length > 0 ? spark.read().option("mergeSchema", "true").parquet(liveFiles) : null;
     if (hasTrials) {
-      spark.read().option("mergeSchema", "true").parquet(new Path(root, "trials").toString()).createOrReplaceTempView("trials_raw");
+      spark.read().option("mergeSchema", "true").parquet(trialsFiles).createOrReplaceTempView("trials_raw");
     } else {
       // only running trials so far: no trials row yet, and only the columns trials share with epochs
       running.where("false").createOrReplaceTempView("trials_raw");
     }
-    if (hasParquetQuietly(spark, new Path(root, "epochs"))) {
-      spark.read().option("mergeSchema", "true").parquet(new Path(root, "epochs").toString()).createOrReplaceTempView("epochs_raw");
+    if (epochsFiles.length > 0) {
+      spark.read().option("mergeSchema", "true").parquet(epochsFiles).createOrReplaceTempView("epochs_raw");
     } else if (running != null) {
       running.where("false").createOrReplaceTempView("epochs_raw");
     } else {
@@ -76,18 +86,6 @@ public final class Results {
       io.bopsweep.store.StoreFormat.checkMarker(fs, root, resultsUri);
     } catch (io.bopsweep.store.StoreFormatException e) {
       throw new AnalysisException(e.getMessage());
-    }
-  }
-
-  private static boolean hasParquet(FileSystem fs, Path dir) throws IOException {
-    return fs.exists(dir) && fs.listStatus(dir, p -> p.getName().endsWith(".parquet")).length > 0;
-  }
-
-  private static boolean hasParquetQuietly(SparkSession spark, Path dir) {
-    try {
-      return hasParquet(dir.getFileSystem(spark.sparkContext().hadoopConfiguration()), dir);
-    } catch (IOException e) {
-      return false;
     }
   }
 
