@@ -453,12 +453,12 @@ class ReportTest {
     Path empty = Files.createDirectories(tmp.resolve("empty"));
     AnalysisException a = assertThrows(AnalysisException.class, () -> Results.register(spark, empty.toString()));
     assertTrue(a.getMessage().endsWith("not a bopsweep results store (no STORE.json)"), a.getMessage());
-    Files.writeString(empty.resolve("STORE.json"), "{}");
+    Files.writeString(empty.resolve("STORE.json"), "{\"format\":\"bopsweep-results\",\"schema_version\":2}");
     AnalysisException b = assertThrows(AnalysisException.class, () -> Results.register(spark, empty.toString()));
     assertTrue(b.getMessage().endsWith("the results store holds no trials yet"), b.getMessage());
     AnalysisException c = assertThrows(AnalysisException.class,
         () -> Results.register(spark, tmp.resolve("missing").toString()));
     assertTrue(c.getMessage().endsWith("no such results directory"), c.getMessage());
-    Results.register(spark, store.toString());
+    Results.register(spark, store.toString(), false);
   }
 }
