@@ -22,7 +22,7 @@ import org.apache.parquet.hadoop.example.GroupReadSupport;
 
 /**
  * What a store file is, for every writer and reader: {@code trials/ID.parquet} and
- * {@code epochs/ID.parquet} with ID 16 hex digits (and Hadoop's {@code .ID.parquet.crc} sidecars
+ * {@code epochs/ID.parquet} with ID a trial id (16 hex digits; letters, digits, '_', '-') (and Hadoop's {@code .ID.parquet.crc} sidecars
  * beside them). A file there is intact when it reads as Parquet to its last row (Hadoop's checksum,
  * where it has one, agrees); a trials row is intact when it has one row whose trial_id is its file
  * name and whose status is known; a DONE or DIVERGED trial has its epochs file. Anything else in
@@ -38,8 +38,9 @@ public final class StoreCheck {
   /** Trial statuses a trials row may hold (TrialStatus of trainer-core). */
   public static final Set<String> STATUSES = Set.of("DONE", "DIVERGED", "FAILED", "STOPPED");
 
-  private static final Pattern FILE = Pattern.compile("([0-9a-f]{16})\\.parquet");
-  private static final Pattern CRC = Pattern.compile("\\.([0-9a-f]{16})\\.parquet\\.crc");
+  /** A trial id: 16 hex digits as sweeps name trials; letters, digits, '_' and '-' as the writer accepts them. */
+  private static final Pattern FILE = Pattern.compile("([A-Za-z0-9][A-Za-z0-9_-]*)\\.parquet");
+  private static final Pattern CRC = Pattern.compile("\\.([A-Za-z0-9][A-Za-z0-9_-]*)\\.parquet\\.crc");
 
   /**
    * One damaged file.
