@@ -1,6 +1,7 @@
 -- Any per-trial metric of the trials table by two swept axes (DONE trials, mean over seeds).
-SELECT ${row} AS row_value, ${col} AS col_value, avg(${metric}) AS mean, stddev_samp(${metric}) AS std, count(*) AS seeds
+SELECT IDENTIFIER(:row) AS row_value, IDENTIFIER(:col) AS col_value, avg(IDENTIFIER(:metric)) AS mean,
+       stddev_samp(IDENTIFIER(:metric)) AS std, count(*) AS seeds
 FROM trials
-WHERE sweep = '${sweep}' AND status = 'DONE'
-GROUP BY ${row}, ${col}
-ORDER BY ${row}, ${col}
+WHERE sweep = :sweep AND status = 'DONE'
+GROUP BY 1, 2
+ORDER BY 1, 2

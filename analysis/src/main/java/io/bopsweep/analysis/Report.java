@@ -10,185 +10,311 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
- * The report of one sweep: the paper's tables that apply to what the sweep varied (Markdown and
- * CSV), and PNG plots. Every number comes from the .sql files over the registered views.
+ * The report of the stored trials a {@link ReportScope} names: the paper's tables whose rule says
+ * they apply (Markdown and CSV), plots (PNG and SVG) and the README.md that shows them. Every .sql
+ * file reads the views {@code report_trials} and {@code report_epochs}: the scoped trials with
+ * their configuration ({@code config_key}: every setting but the seed; {@code configuration}: the
+ * settings that vary in the report, as text) and their epochs.
  */
 public final class Report {
   private static final ObjectMapper JSON = new ObjectMapper();
-  static final Set<String> NUMERIC_AXES = Set.of("gamma", "tau", "lr", "lr_scale", "init_scale", "width", "adam_lr",
-      "batch_size", "epochs", "bn_momentum");
-
-  /** Reference numbers from ../shared/PAPER.md, printed under the matching tables. */
-  static final Map<String, String> REFERENCES = Map.of(
-      "table-5.1-gamma-tau",
-      "Paper (5.1, BinaryNet on CIFAR-10, 100 epochs): high gamma (1e-2) and tau = 0 give volatile validation"
-          + " accuracy, tau = 0 also deteriorates; the flip rate falls with lower gamma and higher tau.",
-      "table-5.2-bop-vs-adam",
-      "Paper (5.2, CIFAR-10, 500 epochs): Bop 91.3 %, latent-weight Adam 90.9 % test accuracy."
-          + " Reproduction: Bop 88.7 % (327 epochs, gamma 1e-3, tau 1e-7).",
-      "table-3-inertia",
-      "Reproduction (small convnet, 100 epochs, final training accuracy, MNIST / CIFAR-10): Glorot + SGD 0.01:"
-          + " 0.9202 / 0.4144; Glorot + SGD 1: 0.9819 / 0.6545; Glorot x0.01 + SGD 0.01: 0.9800 / 0.6255;"
-          + " uniform + SGD 0.01: 0.9190 / 0.4373; uniform + Adam 0.01: 0.9853 / 0.6570.",
-      "table-3-theorem1",
-      "Theorem 1: without clipping, lr x c with init x c gives the same binary weights at every step"
-          + " (identical = true expected for sgd-latent with clip = false).",
-      "table-3b-approximation",
-      "Reproduction (MNIST, Adam 1e-3, 6 epochs, 10 seeds): binary 0.9663 +- 0.0180, latent 0.1039 +- 0.0018,"
-          + " latent + retrained BN 0.9807 +- 0.0013.");
+  /** The tables a report may hold, in the order it shows them. */
+  static final List<String> TABLES = List.of("table-5.1-gamma-tau", "table-5.2-bop-vs-adam", "table-3-inertia",
+      "table-3-theorem1", "table-3b-approximation", "summary");
+  /** Epochs over which volatility is measured, and the test accuracy epochs_to_target waits for. */
+  static final int VOLATILITY_EPOCHS = 5;
+  static final double TARGET_TEST_ACC = 0.9;
+  /** Settings as the paper writes them, for plots. */
+  static final Map<String, String> PAPER_NAMES = Map.of("gamma", "γ", "tau", "τ", "lr_scale", "lr scale",
+      "init_scale", "init scale", "latent_dtype", "latent dtype", "gamma_schedule", "γ schedule",
+      "lr_schedule", "lr schedule");
+  static final String FLIP_RATE = "ln(flip ratio + e^-9)";
 
   private Report() {}
 
-  /** The keys a sweep varied (from the trials' swept column), in first-seen order. */
-  public static List<String> sweptKeys(SparkSession spark, String sweep) {
-    Set<String> keys = new LinkedHashSet<>();
-    for (Row r : spark.sql("SELECT swept FROM trials WHERE sweep = '" + SqlFile.literal(sweep) + "'").collectAsList()) {
-      try {
-        Map<?, ?> m = JSON.readValue(r.getString(0), Map.class);
-        m.keySet().forEach(k -> keys.add(String.valueOf(k)));
-      } catch (IOException e) {
-        throw new AnalysisException("unreadable swept column: " + e.getMessage());
+  /** The settings of the report's configurations, and which of them vary. */
+  record Configurations(Map<String, Map<String, Object>> byKey, List<String> varied) {
+    /** "gamma=1e-3 tau=0" (columns as stored) or "γ = 1e-3, τ = 0" (as the paper writes them). */
+    String label(String key, List<String> keys, boolean paper) {
+      List<String> parts = new ArrayList<>();
+      for (String k : keys) {
+        if (byKey.get(key).get(k) == null) {
+          continue; // a setting that does not act on this configuration's optimizer
+        }
+        String v = value(byKey.get(key).get(k));
+        parts.add(paper ? PAPER_NAMES.getOrDefault(k, k) + " = " + v : k + "=" + v);
       }
+      return parts.isEmpty() ? "one configuration" : String.join(paper ? ", " : " ", parts);
     }
-    return new ArrayList<>(keys);
+
+    List<String> numericVaried() {
+      return varied.stream().filter(k -> byKey.values().stream().allMatch(c -> c.get(k) instanceof Number)).toList();
+    }
   }
 
-  public static Table query(SparkSession spark, String name, String title, Map<String, String> params) {
-    return Table.of(name, title, spark.sql(SqlFile.render(name, params)), REFERENCES.get(name));
+  static String value(Object v) {
+    return v instanceof Number n ? Table.setting(n.doubleValue()) : String.valueOf(v);
   }
 
-  /**
-   * Writes the report of the stored trials a scope names, under the scope's sweep name, into dir;
-   * the scope's notes close its README. The trials and epochs views are narrowed to those trials
-   * (their sweep column set to the scope's name) for the rest of this session.
-   */
-  public static List<Path> write(SparkSession spark, ReportScope scope, Path dir) throws IOException {
-    if (scope.trialIds().isEmpty()) {
-      throw new AnalysisException("no stored trials of sweep '" + scope.sweep() + "'"
-          + (scope.notes().isEmpty() ? "" : ": " + String.join("; ", scope.notes())));
-    }
-    Object[] ids = scope.trialIds().toArray();
-    org.apache.spark.sql.Column name = org.apache.spark.sql.functions.lit(scope.sweep());
-    for (String view : List.of("trials", "epochs")) {
-      spark.table(view).where(org.apache.spark.sql.functions.col("trial_id").isin(ids)).withColumn("sweep", name)
-          .localCheckpoint().createOrReplaceTempView(view);
-    }
-    List<Path> written = write(spark, scope.sweep(), dir);
-    if (!scope.notes().isEmpty()) {
-      StringBuilder md = new StringBuilder("\n## Scope\n\n");
-      scope.notes().forEach(n -> md.append("- ").append(n).append('\n'));
-      Files.writeString(dir.resolve("README.md"), md.toString(), java.nio.file.StandardOpenOption.APPEND);
-    }
-    return written;
-  }
-
-  /** Writes the report of a sweep into dir; returns the files written. */
+  /** Writes the report of a sweep's stored trials (all of them) into dir; returns the files written. */
   public static List<Path> write(SparkSession spark, String sweep, Path dir) throws IOException {
     if (!Results.sweeps(spark).contains(sweep)) {
       throw new AnalysisException("no trials of sweep '" + sweep + "' in the results (sweeps there: "
           + Results.sweeps(spark) + ")");
     }
+    List<String> ids = spark.sql("SELECT trial_id FROM trials WHERE sweep = :sweep ORDER BY 1", Map.of("sweep", sweep))
+        .as(Encoders.STRING()).collectAsList();
+    return write(spark, new ReportScope(sweep, ids, List.of()), dir);
+  }
+
+  /** Writes the report of exactly the stored trials in scope into dir; returns the files written. */
+  public static List<Path> write(SparkSession spark, ReportScope scope, Path dir) throws IOException {
+    Configurations configs = register(spark, scope);
     Files.createDirectories(dir);
-    List<String> swept = sweptKeys(spark, sweep);
-    Map<String, String> p = new LinkedHashMap<>();
-    p.put("sweep", SqlFile.literal(sweep));
-    p.put("k", "5");
-    p.put("target", "0.9");
-    List<Table> tables = new ArrayList<>();
-    if (swept.contains("gamma") || swept.contains("tau")) {
-      tables.add(query(spark, "table-5.1-gamma-tau", "5.1 Bop: gamma and tau", p));
-    }
-    if (swept.contains("optimizer")) {
-      tables.add(query(spark, "table-5.2-bop-vs-adam", "5.2 Bop against latent-weight optimizers", p));
-    }
-    if (swept.contains("lr_scale") || swept.contains("init_scale") || swept.contains("init")) {
-      tables.add(query(spark, "table-3-inertia", "3 Latent weights as inertia: learning-rate and init scale", p));
-      tables.add(query(spark, "table-3-theorem1", "3 Theorem 1: equivalent scalings, identical binary weights?", p));
-    }
-    long latent = spark.sql("SELECT count(*) FROM trials WHERE sweep = '" + SqlFile.literal(sweep) + "' AND eval_latent")
-        .first().getLong(0);
-    if (latent > 0) {
-      tables.add(query(spark, "table-3b-approximation", "3b The approximation view: latent weights", p));
-    }
-    List<String> axes = swept.stream().filter(k -> !k.equals("seed")).toList();
-    // a configuration is what its trial's point and grid cell set (the swept column), seeds pooled
-    String label = axes.isEmpty() ? "'all'"
-        : "concat_ws(' ', transform(map_entries(from_json(swept, 'map<string,string>')), e -> concat(e.key, '=', e.value)))";
-    Map<String, String> summaryParams = new LinkedHashMap<>(p);
-    summaryParams.put("label", label);
-    tables.add(Table.of("summary", "Per configuration: final and best test accuracy", spark.sql(
-        "SELECT " + label + " AS configuration, count_if(status = 'DONE') AS seeds, count_if(status = 'DIVERGED') AS diverged,"
-            + " count_if(status = 'FAILED') AS failed, avg(CASE WHEN status = 'DONE' THEN final_test_acc END) AS final_test_acc_mean,"
-            + " stddev_samp(CASE WHEN status = 'DONE' THEN final_test_acc END) AS final_test_acc_std,"
-            + " avg(CASE WHEN status = 'DONE' THEN best_test_acc END) AS best_test_acc_mean, avg(CASE WHEN status = 'DONE' THEN seconds END) AS seconds_mean"
-            + " FROM trials WHERE sweep = '" + SqlFile.literal(sweep) + "' GROUP BY 1 ORDER BY 1"), null));
-
     List<Path> written = new ArrayList<>();
-    StringBuilder md = new StringBuilder("# Sweep " + sweep + "\n\n");
-    md.append("Swept: ").append(axes.isEmpty() ? "(nothing)" : String.join(", ", axes)).append(". Data: ")
-        .append(String.join(", ", distinct(spark, sweep, "data_variant"))).append(". Code: ")
-        .append(String.join(", ", distinct(spark, sweep, "code_version"))).append(".\n\n");
-    for (Table t : tables) {
-      t.write(dir);
-      written.add(dir.resolve(t.name() + ".md"));
-      written.add(dir.resolve(t.name() + ".csv"));
-      md.append(t.markdown()).append('\n');
+    StringBuilder md = new StringBuilder("# Sweep " + scope.sweep() + "\n\n");
+    scope.notes().forEach(n -> md.append("> ").append(n).append("\n>\n"));
+    if (!scope.notes().isEmpty()) {
+      md.setLength(md.length() - 2);
+      md.append('\n');
     }
-
-    List<Charts.Curve> acc = new ArrayList<>();
-    List<Charts.Curve> pi = new ArrayList<>();
-    Map<String, List<Row>> byConfig = new LinkedHashMap<>();
-    for (Row r : spark.sql(SqlFile.render("curves", summaryParams)).collectAsList()) {
-      byConfig.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(r);
-    }
-    byConfig.forEach((cfg, rows) -> {
-      double[] x = new double[rows.size()];
-      double[] m = new double[rows.size()];
-      double[] s = new double[rows.size()];
-      double[] pm = new double[rows.size()];
-      for (int i = 0; i < rows.size(); i++) {
-        x[i] = rows.get(i).getInt(1);
-        m[i] = rows.get(i).getDouble(2);
-        s[i] = rows.get(i).getDouble(3);
-        pm[i] = rows.get(i).getDouble(4);
+    int configurations = configs.byKey().size();
+    md.append(String.format("Trials: %d in %d configuration%s. Varied: %s. Data: %s. Code: %s.%n%n",
+        spark.table("report_trials").count(), configurations, configurations == 1 ? "" : "s",
+        configs.varied().isEmpty() ? "nothing" : String.join(", ", configs.varied()),
+        String.join(", ", distinct(spark, "data_variant")), String.join(", ", distinct(spark, "code_version"))));
+    for (String name : TABLES) {
+      Table t = table(spark, name);
+      if (t != null) {
+        t.write(dir);
+        written.add(dir.resolve(t.name() + ".md"));
+        written.add(dir.resolve(t.name() + ".csv"));
+        md.append(t.markdown()).append('\n');
       }
-      acc.add(new Charts.Curve(cfg, x, m, s));
-      pi.add(new Charts.Curve(cfg, x, pm, new double[rows.size()]));
-    });
-    if (!acc.isEmpty()) {
-      Path accPng = dir.resolve("test-accuracy.png");
-      Charts.bands(acc, sweep + ": test accuracy (mean +- std over seeds)", "epoch", "test accuracy", accPng);
-      Path piPng = dir.resolve("flip-rate.png");
-      Charts.lines(pi, sweep + ": last layer flip rate pi = log(flips/total + e^-9)", "epoch", "pi (last layer)", piPng);
-      written.add(accPng);
-      written.add(piPng);
-      md.append("![test accuracy](test-accuracy.png)\n\n![flip rate](flip-rate.png)\n\n");
     }
-    List<String> numeric = axes.stream().filter(NUMERIC_AXES::contains).toList();
-    List<String> heatAxes = numeric.size() >= 2 ? numeric.subList(0, 2) : axes.size() >= 2 ? axes.subList(0, 2) : List.of();
-    if (heatAxes.size() == 2) {
-      Path heat = dir.resolve("heatmap-final-test-acc.png");
-      heatmap(spark, sweep, heatAxes.get(0), heatAxes.get(1), "final_test_acc", heat);
-      written.add(heat);
-      md.append("![final test accuracy over ").append(heatAxes.get(0)).append(" and ").append(heatAxes.get(1))
-          .append("](heatmap-final-test-acc.png)\n");
-    }
+    written.addAll(curves(spark, scope.sweep(), configs, dir, md));
+    written.addAll(heatmaps(spark, configs, "final_test_acc", "final test accuracy", dir, md));
     Path index = dir.resolve("README.md");
     Files.writeString(index, md.toString());
     written.add(0, index);
     return written;
   }
 
+  /**
+   * Registers report_trials and report_epochs for the trials in scope.
+   *
+   * @throws AnalysisException when the scope holds no stored trial
+   */
+  static Configurations register(SparkSession spark, ReportScope scope) {
+    spark.createDataset(scope.trialIds(), Encoders.STRING()).toDF("trial_id").createOrReplaceTempView("report_scope");
+    List<Row> stored = spark.sql("SELECT trial_id, config_json, swept FROM trials LEFT SEMI JOIN report_scope USING (trial_id)"
+        + " ORDER BY trial_id").collectAsList();
+    if (stored.isEmpty()) {
+      throw new AnalysisException("report of " + scope.sweep() + ": none of its " + scope.trialIds().size()
+          + " trials is in the results");
+    }
+    Map<String, Map<String, Object>> byKey = new TreeMap<>();
+    Map<String, String> keyOfTrial = new LinkedHashMap<>();
+    Set<String> sweptOrder = new LinkedHashSet<>();
+    for (Row r : stored) {
+      Map<String, Object> config = new TreeMap<>(readMap(r.getString(1), "config_json"));
+      config.remove("seed");
+      String key = json(config);
+      byKey.putIfAbsent(key, config);
+      keyOfTrial.put(r.getString(0), key);
+      sweptOrder.addAll(readMap(r.getString(2), "swept").keySet());
+    }
+    Set<String> allKeys = new TreeSet<>();
+    byKey.values().forEach(c -> allKeys.addAll(c.keySet()));
+    Set<String> ordered = new LinkedHashSet<>(sweptOrder);
+    ordered.addAll(allKeys);
+    List<String> varied = ordered.stream().filter(k -> !k.equals("seed"))
+        .filter(k -> byKey.values().stream().map(c -> String.valueOf(c.get(k))).distinct().count() > 1).toList();
+    Configurations configs = new Configurations(byKey, varied);
+    List<Row> labels = new ArrayList<>();
+    keyOfTrial.forEach((id, key) -> labels.add(RowFactory.create(id, key, configs.label(key, varied, false))));
+    StructType schema = new StructType().add("trial_id", DataTypes.StringType).add("config_key", DataTypes.StringType)
+        .add("configuration", DataTypes.StringType);
+    spark.createDataFrame(labels, schema).createOrReplaceTempView("report_labels");
+    spark.sql("CREATE OR REPLACE TEMPORARY VIEW report_trials AS"
+        + " SELECT t.*, l.config_key, l.configuration FROM trials t JOIN report_labels l ON t.trial_id = l.trial_id");
+    spark.sql("CREATE OR REPLACE TEMPORARY VIEW report_epochs AS"
+        + " SELECT * FROM epochs LEFT SEMI JOIN report_labels USING (trial_id)");
+    return configs;
+  }
+
+  private static Map<String, Object> readMap(String text, String column) {
+    try {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> m = JSON.readValue(text, LinkedHashMap.class);
+      return m;
+    } catch (IOException e) {
+      throw new AnalysisException("unreadable " + column + " column: " + e.getMessage().lines().findFirst().orElse(""));
+    }
+  }
+
+  private static String json(Object o) {
+    try {
+      return JSON.writeValueAsString(o);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The parameters the .sql files may use. */
+  static Map<String, Object> parameters() {
+    return Map.of("k", VOLATILITY_EPOCHS, "target", TARGET_TEST_ACC);
+  }
+
+  /** A table of the registered report views, or null where its rule says it does not apply. */
+  public static Table table(SparkSession spark, String name) {
+    return table(spark, name, parameters());
+  }
+
+  /** The same with other values of the parameters (k: volatility epochs, target: test accuracy). */
+  static Table table(SparkSession spark, String name, Map<String, Object> parameters) {
+    SqlFile f = SqlFile.load(name);
+    boolean whereRows = SqlFile.HAS_ROWS.equals(f.applies());
+    if (f.applies() != null && !whereRows && !spark.sql(f.applies(), parameters).first().getBoolean(0)) {
+      return null;
+    }
+    String note = f.note();
+    if (note != null) {
+      note = note.replace(":target", String.format(java.util.Locale.ROOT, "%.2f", ((Number) parameters.get("target")).doubleValue()))
+          .replace(":k", String.valueOf(parameters.get("k")));
+    }
+    String text = String.join("\n\n", java.util.stream.Stream.of(note, f.reference()).filter(s -> s != null).toList());
+    Table t = Table.of(name, f.title(), spark.sql(f.query(), parameters), text.isEmpty() ? null : text);
+    return whereRows && t.rows().isEmpty() ? null : t;
+  }
+
+  private static List<Path> curves(SparkSession spark, String sweep, Configurations configs, Path dir, StringBuilder md)
+      throws IOException {
+    Map<String, List<Row>> byConfig = new LinkedHashMap<>();
+    for (Row r : spark.sql(SqlFile.load("curves").query()).collectAsList()) {
+      byConfig.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(r);
+    }
+    if (byConfig.isEmpty()) {
+      md.append("No plots: no trial finished.\n\n");
+      return List.of();
+    }
+    List<Charts.Curve> acc = new ArrayList<>();
+    List<Charts.Curve> flips = new ArrayList<>();
+    byConfig.forEach((key, rows) -> {
+      int n = rows.size();
+      double[] x = new double[n];
+      double[][] v = new double[4][n];
+      for (int i = 0; i < n; i++) {
+        x[i] = rows.get(i).getInt(1);
+        for (int j = 0; j < 4; j++) {
+          v[j][i] = rows.get(i).getDouble(2 + j);
+        }
+      }
+      String label = configs.label(key, configs.varied(), true);
+      acc.add(new Charts.Curve(label, x, v[0], v[1]));
+      flips.add(new Charts.Curve(label, x, v[2], v[3]));
+    });
+    Charts.bands(acc, sweep + ": test accuracy (mean ± std over seeds)", "epoch", "test accuracy",
+        dir.resolve("test-accuracy"));
+    Charts.bands(flips, sweep + ": last layer's " + FLIP_RATE + " (mean ± std over seeds)", "epoch",
+        FLIP_RATE + ", last layer", dir.resolve("flip-rate"));
+    md.append("![test accuracy](test-accuracy.png)\n\n![last layer's ").append(FLIP_RATE)
+        .append("](flip-rate.png)\n\n");
+    List<Path> out = new ArrayList<>();
+    for (String f : List.of("test-accuracy", "flip-rate")) {
+      out.add(dir.resolve(f + ".png"));
+      out.add(dir.resolve(f + ".svg"));
+    }
+    return out;
+  }
+
+  /**
+   * Heatmaps of a per-trial metric over the first two numeric varied settings that form a grid (at
+   * least 2 x 2 values) at fixed values of every other varied setting: one per such combination.
+   */
+  static List<Path> heatmaps(SparkSession spark, Configurations configs, String metric, String metricName, Path dir,
+      StringBuilder md) throws IOException {
+    List<String> numeric = configs.numericVaried();
+    if (numeric.size() < 2) {
+      md.append("No heatmap: fewer than two numeric settings vary.\n");
+      return List.of();
+    }
+    Map<String, Row> cells = new LinkedHashMap<>();
+    for (Row r : spark.sql(SqlFile.load("cells").query(), Map.of("metric", metric)).collectAsList()) {
+      cells.put(r.getString(0), r);
+    }
+    for (int i = 0; i < numeric.size(); i++) {
+      for (int j = i + 1; j < numeric.size(); j++) {
+        String rowKey = numeric.get(i);
+        String colKey = numeric.get(j);
+        List<String> others = configs.varied().stream().filter(k -> !k.equals(rowKey) && !k.equals(colKey)).toList();
+        Map<String, List<String>> facets = new TreeMap<>();
+        for (String key : configs.byKey().keySet()) {
+          facets.computeIfAbsent(configs.label(key, others, false), f -> new ArrayList<>()).add(key);
+        }
+        List<Path> out = new ArrayList<>();
+        for (Map.Entry<String, List<String>> facet : facets.entrySet()) {
+          TreeMap<Double, String> rows = new TreeMap<>();
+          TreeMap<Double, String> cols = new TreeMap<>();
+          for (String key : facet.getValue()) {
+            rows.put(number(configs, key, rowKey), value(configs.byKey().get(key).get(rowKey)));
+            cols.put(number(configs, key, colKey), value(configs.byKey().get(key).get(colKey)));
+          }
+          if (rows.size() < 2 || cols.size() < 2) {
+            continue;
+          }
+          List<Double> rowValues = new ArrayList<>(rows.keySet());
+          List<Double> colValues = new ArrayList<>(cols.keySet());
+          Charts.Cell[][] grid = new Charts.Cell[rows.size()][cols.size()];
+          for (String key : facet.getValue()) {
+            Row c = cells.get(key);
+            if (c != null) {
+              grid[rowValues.indexOf(number(configs, key, rowKey))][colValues.indexOf(number(configs, key, colKey))] =
+                  new Charts.Cell(c.getDouble(1), c.isNullAt(2) ? Double.NaN : c.getDouble(2), c.getLong(3));
+            }
+          }
+          String name = "heatmap-" + metric.replace('_', '-')
+              + (others.isEmpty() ? "" : "-" + facet.getKey().replace('=', '-').replace(' ', '_').replaceAll("[^A-Za-z0-9._-]", "-"));
+          String rowName = PAPER_NAMES.getOrDefault(rowKey, rowKey);
+          String colName = PAPER_NAMES.getOrDefault(colKey, colKey);
+          String where = others.isEmpty() ? "" : " at " + configs.label(facet.getValue().get(0), others, true);
+          Charts.heatmap(new ArrayList<>(rows.values()), new ArrayList<>(cols.values()), grid,
+              metricName + " over " + rowName + " and " + colName + where, rowName, colName, metricName,
+              dir.resolve(name));
+          md.append("![").append(metricName).append(" over ").append(rowName).append(" and ").append(colName)
+              .append(where).append("](").append(name).append(".png)\n\n");
+          out.add(dir.resolve(name + ".png"));
+          out.add(dir.resolve(name + ".svg"));
+        }
+        if (!out.isEmpty()) {
+          return out;
+        }
+      }
+    }
+    md.append("No heatmap: no two numeric settings take two or more values each at fixed values of the other"
+        + " varied settings (" + String.join(", ", configs.varied()) + ").\n");
+    return List.of();
+  }
+
+  private static double number(Configurations configs, String key, String setting) {
+    return ((Number) configs.byKey().get(key).get(setting)).doubleValue();
+  }
+
   /** A metric of the trials table by two axes, as a matrix table (rows: first axis, columns: second). */
   public static Table pivot(SparkSession spark, String sweep, String row, String col, String metric) {
-    Map<String, String> p = Map.of("sweep", SqlFile.literal(sweep), "row", SqlFile.identifier(row, "row"),
+    Map<String, Object> p = Map.of("sweep", sweep, "row", SqlFile.identifier(row, "row"),
         "col", SqlFile.identifier(col, "column"), "metric", SqlFile.identifier(metric, "metric"));
-    List<Row> rows = spark.sql(SqlFile.render("pivot", p)).collectAsList();
+    List<Row> rows = spark.sql(SqlFile.load("pivot").query(), p).collectAsList();
     TreeSet<Object> rowKeys = new TreeSet<>(Report::compareValues);
     TreeSet<Object> colKeys = new TreeSet<>(Report::compareValues);
     Map<String, Double> cells = new LinkedHashMap<>();
@@ -214,31 +340,17 @@ public final class Report {
 
   @SuppressWarnings({"unchecked", "rawtypes"})
   static int compareValues(Object a, Object b) {
+    if (a == null || b == null) {
+      return a == b ? 0 : a == null ? -1 : 1; // a setting that does not act on some trials is null there
+    }
     if (a instanceof Comparable ca && a.getClass() == b.getClass()) {
       return ca.compareTo(b);
     }
     return String.valueOf(a).compareTo(String.valueOf(b));
   }
 
-  static void heatmap(SparkSession spark, String sweep, String row, String col, String metric, Path png) throws IOException {
-    Table t = pivot(spark, sweep, row, col, metric);
-    List<String> rowValues = new ArrayList<>();
-    List<String> colValues = t.columns().subList(1, t.columns().size());
-    double[][] z = new double[t.rows().size()][colValues.size()];
-    for (int r = 0; r < t.rows().size(); r++) {
-      rowValues.add(String.valueOf(t.rows().get(r).get(0)));
-      for (int c = 0; c < colValues.size(); c++) {
-        Object v = t.rows().get(r).get(c + 1);
-        z[r][c] = v == null ? Double.NaN : (Double) v;
-      }
-    }
-    Charts.heatmap(rowValues, colValues, z, sweep + ": " + metric + " over " + row + " and " + col, row, col, metric, png);
-  }
-
-  private static List<String> distinct(SparkSession spark, String sweep, String column) {
-    List<String> out = new ArrayList<>();
-    spark.sql("SELECT DISTINCT " + column + " FROM trials WHERE sweep = '" + SqlFile.literal(sweep) + "' ORDER BY 1")
-        .collectAsList().forEach(r -> out.add(r.getString(0)));
-    return out;
+  private static List<String> distinct(SparkSession spark, String column) {
+    return spark.sql("SELECT DISTINCT CAST(IDENTIFIER(:c) AS STRING) FROM report_trials ORDER BY 1", Map.of("c", column))
+        .as(Encoders.STRING()).collectAsList();
   }
 }

@@ -5,15 +5,51 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** A query kept in src/main/resources/sql/NAME.sql, with ${name} parameters. */
-public final class SqlFile {
-  private static final Pattern PARAM = Pattern.compile("\\$\\{([a-z_0-9]+)}");
+/**
+ * A query kept in src/main/resources/sql/NAME.sql. Values are passed as Spark's named parameter
+ * markers ({@code :target}). A table's file starts with a header of comment lines {@code -- key: value}:
+ * {@code title} (its heading), {@code applies} (a query over the report's views giving one boolean:
+ * the table is part of a report only where it is true; {@code applies: has rows} for "where the table
+ * is not empty"; no applies line: always), {@code reference} (the paper's numbers to compare with) and
+ * {@code note} (what a column means). A key given on several lines is one text joined by spaces.
+ */
+public record SqlFile(String name, String title, String applies, String reference, String note, String query) {
+  private static final Pattern HEADER = Pattern.compile("^--\\s*(title|applies|reference|note):\\s?(.*)$");
+  /** The applies rule of a table included wherever it has rows. */
+  public static final String HAS_ROWS = "has rows";
 
-  private SqlFile() {}
+  public static SqlFile load(String name) {
+    String title = null;
+    StringBuilder applies = new StringBuilder();
+    StringBuilder reference = new StringBuilder();
+    StringBuilder note = new StringBuilder();
+    for (String line : text(name).split("\n")) {
+      Matcher m = HEADER.matcher(line.strip());
+      if (!m.matches()) {
+        continue;
+      }
+      String value = m.group(2).strip();
+      switch (m.group(1)) {
+        case "title" -> title = value;
+        case "applies" -> join(applies, value);
+        case "reference" -> join(reference, value);
+        default -> join(note, value);
+      }
+    }
+    return new SqlFile(name, title == null ? name : title, blankToNull(applies), blankToNull(reference),
+        blankToNull(note), String.join("\n", statements(text(name))));
+  }
+
+  private static void join(StringBuilder sb, String value) {
+    sb.append(sb.isEmpty() ? "" : " ").append(value);
+  }
+
+  private static String blankToNull(StringBuilder sb) {
+    return sb.isEmpty() ? null : sb.toString();
+  }
 
   public static String text(String name) {
     try (InputStream in = SqlFile.class.getResourceAsStream("/sql/" + name + ".sql")) {
@@ -24,21 +60,6 @@ public final class SqlFile {
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  /** The query with its parameters replaced; every parameter must be given. */
-  public static String render(String name, Map<String, String> params) {
-    Matcher m = PARAM.matcher(text(name));
-    StringBuilder sb = new StringBuilder();
-    while (m.find()) {
-      String value = params.get(m.group(1));
-      if (value == null) {
-        throw new IllegalArgumentException(name + ".sql needs parameter " + m.group(1));
-      }
-      m.appendReplacement(sb, Matcher.quoteReplacement(value));
-    }
-    m.appendTail(sb);
-    return sb.toString();
   }
 
   /** The statements of a file, split at semicolons that end a line; comment lines dropped. */
@@ -60,11 +81,6 @@ public final class SqlFile {
       out.add(current.toString().strip());
     }
     return out;
-  }
-
-  /** A SQL string literal. */
-  public static String literal(String s) {
-    return s.replace("\\", "\\\\").replace("'", "\\'");
   }
 
   /** A column name that is safe to splice into a query. */

@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The tables committed under docs/results are what the report pipeline makes of the committed
- * Parquet results: regenerated here from the stores, they must match the committed CSV files
- * byte for byte.
+ * The reports committed under docs/results are what the report pipeline makes of the committed
+ * Parquet results: regenerated here from the stores, every Markdown and CSV file must match the
+ * committed one byte for byte, and no committed table may be one the pipeline no longer writes.
  */
 class PublishedResultsTest {
   static final Path RESULTS = Path.of("..", "docs", "results").toAbsolutePath().normalize();
@@ -33,6 +33,10 @@ class PublishedResultsTest {
     spark.stop();
   }
 
+  static boolean isText(String file) {
+    return file.endsWith(".md") || file.endsWith(".csv");
+  }
+
   @Test
   void committedTablesAreRegeneratedFromTheCommittedResults(@TempDir Path tmp) throws Exception {
     List<Path> published;
@@ -45,13 +49,19 @@ class PublishedResultsTest {
       Results.register(spark, dir.resolve("store").toString());
       Path out = tmp.resolve(sweep);
       Report.write(spark, sweep, out);
+      List<String> committed;
+      List<String> generated;
       try (var files = Files.list(dir)) {
-        List<Path> csvs = files.filter(f -> f.toString().endsWith(".csv")).sorted().toList();
-        assertTrue(!csvs.isEmpty(), sweep + " has tables");
-        for (Path csv : csvs) {
-          assertEquals(Files.readString(csv), Files.readString(out.resolve(csv.getFileName())),
-              sweep + "/" + csv.getFileName() + " is not what the committed results give");
-        }
+        committed = files.map(f -> f.getFileName().toString()).filter(PublishedResultsTest::isText).sorted().toList();
+      }
+      try (var files = Files.list(out)) {
+        generated = files.map(f -> f.getFileName().toString()).filter(PublishedResultsTest::isText).sorted().toList();
+      }
+      assertTrue(committed.contains("README.md") && committed.stream().anyMatch(f -> f.endsWith(".csv")), sweep + " has tables");
+      assertEquals(generated, committed, sweep + ": the committed tables are the ones the report writes");
+      for (String f : committed) {
+        assertEquals(Files.readString(out.resolve(f)), Files.readString(dir.resolve(f)),
+            sweep + "/" + f + " is not what the committed results give");
       }
     }
   }

@@ -34,7 +34,7 @@ class ReportTest {
       + " error STRING, epochs INT, epochs_done INT, final_test_acc DOUBLE, best_test_acc DOUBLE, best_epoch INT,"
       + " final_train_acc DOUBLE, seconds DOUBLE, gamma DOUBLE, tau DOUBLE, optimizer STRING, gamma_schedule STRING,"
       + " lr_schedule STRING, lr DOUBLE, lr_scale DOUBLE, init_scale DOUBLE, init STRING, clip BOOLEAN, seed BIGINT,"
-      + " eval_latent BOOLEAN, swept STRING, data_variant STRING, code_version STRING";
+      + " eval_latent BOOLEAN, latent_dtype STRING, swept STRING, config_json STRING, data_variant STRING, code_version STRING";
   static final String EPOCHS_SCHEMA = "trial_id STRING, sweep STRING, attempt INT, finished_at TIMESTAMP, epoch INT,"
       + " test_acc DOUBLE, train_acc DOUBLE, pi_last DOUBLE, latent_test_acc DOUBLE, latent_bn_test_acc DOUBLE, sign_hash STRING";
 
@@ -164,7 +164,16 @@ class ReportTest {
     t.put("clip", cfg.getOrDefault("clip", false));
     t.put("seed", cfg.get("seed"));
     t.put("eval_latent", cfg.getOrDefault("eval_latent", false));
+    t.put("latent_dtype", "float64");
     t.put("swept", swept);
+    Map<String, Object> config = new java.util.TreeMap<>(t);
+    config.keySet().retainAll(List.of("gamma", "tau", "optimizer", "gamma_schedule", "lr_schedule", "lr", "lr_scale",
+        "init_scale", "init", "clip", "seed", "eval_latent", "latent_dtype", "epochs"));
+    try {
+      t.put("config_json", new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(config));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
     t.put("data_variant", "mnist");
     t.put("code_version", "test");
     t.put("stale", stale != null);
@@ -264,13 +273,16 @@ class ReportTest {
     assertEquals(expected, ((Number) actual).doubleValue(), 1e-12, what);
   }
 
-  static Map<String, String> params(String sweep) {
-    return Map.of("sweep", sweep, "k", "3", "target", "0.8");
+  /** A table over all trials of a sweep, volatility over the last 3 epochs, target test accuracy 0.8. */
+  static Table table(String sweep, String name) {
+    List<String> ids = committed(sweep).stream().map(t -> (String) t.get("trial_id")).toList();
+    Report.register(spark, new ReportScope(sweep, ids, List.of()));
+    return Report.table(spark, name, Map.of("k", 3, "target", 0.8));
   }
 
   @Test
   void gammaTauTableMatchesRawRows() {
-    Table t = Report.query(spark, "table-5.1-gamma-tau", "t", params("t51"));
+    Table t = table("t51", "table-5.1-gamma-tau");
     assertEquals(4, t.rows().size());
     int i = 0;
     for (double gamma : new double[] {1e-3, 1e-2}) {
@@ -304,9 +316,9 @@ class ReportTest {
         close(sampleStd(finals), r.get("final_test_acc_std"), where);
         close(mean(bests), r.get("best_test_acc_mean"), where);
         close(mean(vols), r.get("volatility_mean"), where);
-        close(mean(piFirst), r.get("pi_first_mean"), where);
-        close(mean(piMid), r.get("pi_mid_mean"), where);
-        close(mean(piEnd), r.get("pi_end_mean"), where);
+        close(mean(piFirst), r.get("ln_flip_ratio_first_mean"), where);
+        close(mean(piMid), r.get("ln_flip_ratio_mid_mean"), where);
+        close(mean(piEnd), r.get("ln_flip_ratio_end_mean"), where);
       }
     }
   }
@@ -323,7 +335,7 @@ class ReportTest {
 
   @Test
   void bopVersusAdamTableMatchesRawRows() {
-    Table t = Report.query(spark, "table-5.2-bop-vs-adam", "t", params("t52"));
+    Table t = table("t52", "table-5.2-bop-vs-adam");
     assertEquals(2, t.rows().size());
     for (int i = 0; i < 2; i++) {
       Map<String, Object> r = row(t, i);
@@ -363,7 +375,7 @@ class ReportTest {
 
   @Test
   void theorem1TableSeparatesEquivalentFromClippedClasses() {
-    Table t = Report.query(spark, "table-3-theorem1", "t", params("t3"));
+    Table t = table("t3", "table-3-theorem1");
     assertEquals(2, t.rows().size());
     Map<String, Object> unclipped = row(t, 0);
     Map<String, Object> clipped = row(t, 1);
@@ -372,7 +384,7 @@ class ReportTest {
     assertEquals(true, unclipped.get("identical"));
     assertEquals(true, clipped.get("clip"));
     assertEquals(false, clipped.get("identical"));
-    Table inertia = Report.query(spark, "table-3-inertia", "t", params("t3"));
+    Table inertia = table("t3", "table-3-inertia");
     assertEquals(6, inertia.rows().size());
     for (int i = 0; i < 6; i++) {
       Map<String, Object> r = row(inertia, i);
@@ -384,23 +396,22 @@ class ReportTest {
   }
 
   @Test
-  void approximationTableUsesTheLastEpoch() {
-    Table t = Report.query(spark, "table-3b-approximation", "t", params("t3"));
-    assertEquals(1, t.rows().size());
-    Map<String, Object> r = row(t, 0);
-    List<Double> bin = new ArrayList<>();
-    List<Double> lat = new ArrayList<>();
-    List<Double> latBn = new ArrayList<>();
-    for (Map<String, Object> d : committed("t3")) {
-      List<Map<String, Object>> es = epochsOf(d);
+  void approximationTableUsesTheLastEpochOfEachConfiguration() {
+    Table t = table("t3", "table-3b-approximation");
+    List<Map<String, Object>> trials = committed("t3");
+    assertEquals(trials.size(), t.rows().size(), "one row per configuration (one seed each)");
+    for (int i = 0; i < t.rows().size(); i++) {
+      Map<String, Object> r = row(t, i);
+      String configuration = (String) r.get("configuration");
+      Map<String, Object> trial = trials.stream().filter(x -> configuration.equals("lr_scale=" + Table.setting((Double) x.get("lr_scale"))
+          + " init_scale=" + Table.setting((Double) x.get("init_scale")) + " clip=" + x.get("clip"))).findFirst().orElseThrow();
+      List<Map<String, Object>> es = epochsOf(trial);
       Map<String, Object> last = es.get(es.size() - 1);
-      bin.add((Double) last.get("test_acc"));
-      lat.add((Double) last.get("latent_test_acc"));
-      latBn.add((Double) last.get("latent_bn_test_acc"));
+      close((Double) last.get("test_acc"), r.get("binary_acc_mean"), configuration);
+      close((Double) last.get("latent_test_acc"), r.get("latent_acc_mean"), configuration);
+      close((Double) last.get("latent_bn_test_acc"), r.get("latent_bn_acc_mean"), configuration);
+      assertNull(r.get("latent_bn_acc_std"), "one seed: no std");
     }
-    close(mean(bin), r.get("binary_acc_mean"), "binary");
-    close(mean(lat), r.get("latent_acc_mean"), "latent");
-    close(sampleStd(latBn), r.get("latent_bn_acc_std"), "latent bn");
   }
 
   @Test
@@ -423,8 +434,10 @@ class ReportTest {
     Path out = tmp.resolve("report");
     List<Path> files = Report.write(spark, "t51", out);
     assertTrue(files.contains(out.resolve("table-5.1-gamma-tau.md")));
-    assertTrue(Files.readString(out.resolve("table-5.1-gamma-tau.csv")).startsWith("gamma,tau,seeds,"));
-    for (String png : List.of("test-accuracy.png", "flip-rate.png", "heatmap-final-test-acc.png")) {
+    assertTrue(Files.readString(out.resolve("table-5.1-gamma-tau.csv")).startsWith("configuration,gamma,tau,seeds,"));
+    for (String plot : List.of("test-accuracy", "flip-rate", "heatmap-final-test-acc")) {
+      assertTrue(Files.readString(out.resolve(plot + ".svg")).contains("<svg"), plot + ".svg");
+      String png = plot + ".png";
       BufferedImage img = ImageIO.read(out.resolve(png).toFile());
       assertEquals(Charts.WIDTH, img.getWidth(), png);
       assertEquals(Charts.HEIGHT, img.getHeight(), png);
@@ -449,10 +462,23 @@ class ReportTest {
   }
 
   @Test
+  void csvWritesMapsArraysAndStructsAsJsonAndTimestampsAsInstants() {
+    Dataset<Row> df = spark.sql("SELECT map('dense1', 3L, 'dense2', 0L) AS layer_flips, array(1.5, 2.0) AS xs,"
+        + " named_struct('a', 1, 'b', 'x,y') AS s, TIMESTAMP '2026-11-26 02:57:08.186' AS finished_at, 0.25D AS acc");
+    String csv = Table.of("q", "q", Table.complexAsJson(df), null).csv();
+    assertEquals("layer_flips,xs,s,finished_at,acc\n"
+        + "\"{\"\"dense1\"\":3,\"\"dense2\"\":0}\",\"[1.5,2.0]\",\"{\"\"a\"\":1,\"\"b\"\":\"\"x,y\"\"}\",2026-11-26T02:57:08.186Z,0.25\n",
+        csv);
+  }
+
+  @Test
   void unusableResultsAreOneLineErrors() throws Exception {
     Path empty = Files.createDirectories(tmp.resolve("empty"));
     AnalysisException a = assertThrows(AnalysisException.class, () -> Results.register(spark, empty.toString()));
     assertTrue(a.getMessage().endsWith("not a bopsweep results store (no STORE.json)"), a.getMessage());
+    Files.writeString(empty.resolve("STORE.json"), "{}");
+    AnalysisException other = assertThrows(AnalysisException.class, () -> Results.register(spark, empty.toString()));
+    assertTrue(other.getMessage().endsWith("STORE.json: not a bopsweep results store (format null)"), other.getMessage());
     Files.writeString(empty.resolve("STORE.json"), "{\"format\":\"bopsweep-results\",\"schema_version\":2}");
     AnalysisException b = assertThrows(AnalysisException.class, () -> Results.register(spark, empty.toString()));
     assertTrue(b.getMessage().endsWith("the results store holds no trials yet"), b.getMessage());

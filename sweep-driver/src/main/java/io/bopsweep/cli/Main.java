@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
     versionProvider = Main.Version.class,
     description = "Hyperparameter sweeps of binarized neural networks (Bop) on Apache Spark.",
     subcommands = {DataCommand.class, TrainCommand.class, PlanCommand.class, SweepCommand.class, EvaluateCommand.class,
-        ReportCommand.class, SqlCommand.class, StoreCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        ReportCommand.class, SqlCommand.class, ServeCommand.class, BenchCommand.class, StoreCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Main {
   public static final int EXIT_FAILED = 1;
   public static final int EXIT_BAD_INPUT = 2;

@@ -72,7 +72,7 @@ final class PlanCommand implements Callable<Integer> {
       throw new BadInputException(specFile.getFileName() + ": " + e.getMessage());
     }
     io.bopsweep.sweep.TrialChecks.check(trials, sweep.source(), Runtime.getRuntime().maxMemory());
-    List<String> axes = new ArrayList<>(sweep.grid().keySet());
+    List<String> axes = new ArrayList<>(sweep.searcher().keys());
     Set<String> pointKeys = new LinkedHashSet<>();
     sweep.points().forEach(p -> pointKeys.addAll(p.keySet()));
     List<String> columns = new ArrayList<>(pointKeys);
@@ -130,10 +130,12 @@ final class PlanCommand implements Callable<Integer> {
     }
     double flops = CostEstimate.totalFlops(trials);
     long epochs = trials.stream().mapToLong(t -> t.config().epochs()).sum();
-    int combos = sweep.grid().values().stream().mapToInt(List::size).reduce(1, (a, b) -> a * b);
+    int combos = sweep.searcher().combinations().size();
     int asked = sweep.points().size() * combos * sweep.seeds().size();
-    out.printf("%d trials (%d points x %d grid combinations x %d seeds%s), %,d epochs, %.3g PFLOP%n", trials.size(),
-        sweep.points().size(), combos, sweep.seeds().size(),
+    String proposed = sweep.random() == null ? combos + " grid combinations"
+        : combos + " random samples (seed " + sweep.random().seed() + ")";
+    out.printf("%d trials (%d points x %s x %d seeds%s), %,d epochs, %.3g PFLOP%n", trials.size(),
+        sweep.points().size(), proposed, sweep.seeds().size(),
         asked == trials.size() ? "" : ", " + (asked - trials.size()) + " duplicates collapsed", epochs, flops / 1e15);
     if (noProbe) {
       return 0;

@@ -36,7 +36,8 @@ final class SqlCommand implements Callable<Integer> {
   @Option(names = "--results", paramLabel = "DIR_OR_URI", defaultValue = "results", description = "results store (default: results)")
   String results;
 
-  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table", description = "table, csv or json (default: table)")
+  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
+      description = "table, csv (maps and arrays as JSON, timestamps ISO 8601 in UTC) or json (default: table)")
   String format;
 
   @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: local)")
@@ -82,9 +83,10 @@ final class SqlCommand implements Callable<Integer> {
       PrintWriter out = spec.commandLine().getOut();
       if (format.equals("json")) {
         df.toJSON().collectAsList().forEach(out::println);
+      } else if (format.equals("csv")) {
+        out.print(Table.of("query", "query", Table.complexAsJson(df), null).csv());
       } else {
-        Table t = Table.of("query", "query", df, null);
-        out.print(format.equals("csv") ? t.csv() : t.aligned());
+        out.print(Table.of("query", "query", df, null).aligned());
       }
       out.flush();
       return 0;

@@ -3,6 +3,8 @@ package io.bopsweep.cli;
 import io.bopsweep.store.StoreCheck;
 import io.bopsweep.sweep.DriverLock;
 import io.bopsweep.sweep.ResultStore;
+import io.bopsweep.sweep.SyntheticStore;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -13,15 +15,45 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code bopsweep store ...}: commands on a results store itself. */
-@Command(name = "store", mixinStandardHelpOptions = true, description = "Check (and repair) a results store.",
-    subcommands = {StoreCommand.Check.class})
-final class StoreCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
+/** {@code bopsweep store ...}: check and repair result stores; developer tools. */
+@Command(name = "store", mixinStandardHelpOptions = true, description = "Check and repair result stores; developer tools.",
+    subcommands = {StoreCommand.Check.class, StoreCommand.Synthesize.class})
+final class StoreCommand {
+  /** {@code bopsweep store synthesize DIR --trials N --epochs M}. */
+  @Command(name = "synthesize", mixinStandardHelpOptions = true,
+      description = "Write a store of made-up trials (not results), one commit per trial as sweeps write, to time readers.")
+  static final class Synthesize implements Callable<Integer> {
+    @Spec CommandSpec spec;
 
-  @Override
-  public Integer call() {
-    throw new BadInputException("store: name a subcommand (store check DIR [--repair])");
+    @Parameters(paramLabel = "DIR_OR_URI", description = "a new or empty directory, or an existing store")
+    String dir;
+
+    @Option(names = "--trials", paramLabel = "N", required = true, description = "trials to write")
+    int trials;
+
+    @Option(names = "--epochs", paramLabel = "M", required = true, description = "epochs per trial")
+    int epochs;
+
+    @Option(names = "--sweep", paramLabel = "NAME", defaultValue = "synthetic", description = "sweep name (default: synthetic)")
+    String sweep;
+
+    @Override
+    public Integer call() throws IOException {
+      if (trials < 1) {
+        throw new BadInputException("--trials: use 1 or more, got " + trials);
+      }
+      if (epochs < 1) {
+        throw new BadInputException("--epochs: use 1 or more, got " + epochs);
+      }
+      ResultStore store = ResultStore.openOrCreate(dir, new Configuration());
+      long t0 = System.nanoTime();
+      SyntheticStore.write(store, sweep, trials, epochs);
+      PrintWriter out = spec.commandLine().getOut();
+      out.printf("bopsweep: wrote %d synthetic trials x %d epochs to %s in %.1f s%n", trials, epochs, dir,
+          (System.nanoTime() - t0) / 1e9);
+      out.flush();
+      return 0;
+    }
   }
 
   /**

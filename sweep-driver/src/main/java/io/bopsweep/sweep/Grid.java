@@ -12,7 +12,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Pure expansion of a sweep spec into its trials: points x grid x seeds, in a stable order.
+ * Pure expansion of a sweep spec into its trials: points x the combinations its {@link Searcher}
+ * proposes (the grid, or a random search's samples) x seeds, in a stable order.
  *
  * <p>Trials that differ only in settings without effect on them (see {@link Settings}) are one
  * trial: the first in expansion order is kept and the others are reported as collapsed. A spec
@@ -25,6 +26,9 @@ public final class Grid {
   public static long count(SweepSpec spec) {
     try {
       long n = Math.multiplyExact((long) spec.points().size(), (long) spec.seeds().size());
+      if (spec.random() != null) {
+        return Math.multiplyExact(n, (long) spec.random().samples());
+      }
       for (List<Object> values : spec.grid().values()) {
         n = Math.multiplyExact(n, (long) values.size());
       }
@@ -70,9 +74,7 @@ public final class Grid {
     Map<TrialConfig, String> asked = new HashMap<>();
     Map<Integer, List<String>> dropped = new LinkedHashMap<>();
     Map<String, Map<String, Set<Object>>> ignored = new LinkedHashMap<>();
-    List<String> axes = new ArrayList<>(spec.grid().keySet());
-    List<Map<String, Object>> combos = new ArrayList<>();
-    product(spec, axes, 0, new LinkedHashMap<>(), combos);
+    List<Map<String, Object>> combos = spec.searcher().combinations();
     for (int p = 0; p < spec.points().size(); p++) {
       for (Map<String, Object> combo : combos) {
         for (long seed : spec.seeds()) {
@@ -88,7 +90,8 @@ public final class Grid {
           }
           String here = describe(spec, p, combo) + " seed " + seed;
           String twin = asked.putIfAbsent(cfg, here);
-          if (twin != null) {
+          if (twin != null && spec.random() == null) {
+            // a random search may draw the same values twice: those collapse into one trial below
             throw new SpecException(spec.source() + ": duplicate points: " + here + " resolves to the same settings as "
                 + twin);
           }
@@ -137,21 +140,8 @@ public final class Grid {
   private static String describe(SweepSpec spec, int point, Map<String, Object> combo) {
     String s = spec.points().size() > 1 || !spec.points().get(0).isEmpty() ? "points[" + point + "]" : "";
     if (!combo.isEmpty()) {
-      s += (s.isEmpty() ? "" : " with ") + "grid " + combo;
+      s += (s.isEmpty() ? "" : " with ") + spec.searcher().describe(combo);
     }
     return s.isEmpty() ? "fixed" : s;
-  }
-
-  private static void product(SweepSpec spec, List<String> axes, int i, Map<String, Object> current,
-      List<Map<String, Object>> out) {
-    if (i == axes.size()) {
-      out.add(new LinkedHashMap<>(current));
-      return;
-    }
-    for (Object value : spec.grid().get(axes.get(i))) {
-      current.put(axes.get(i), value);
-      product(spec, axes, i + 1, current, out);
-    }
-    current.remove(axes.get(i));
   }
 }

@@ -565,6 +565,33 @@ public final class ResultStore implements Serializable {
     fs().delete(new Path(root(), "_live/" + trialId), true);
   }
 
+  /** Removes a STOPPED trial's progress and live epoch rows, keeping its checkpoint to continue from if promoted. */
+  public void clearProgressKeepingCheckpoint(String trialId) throws IOException {
+    fs().delete(new Path(root(), "_checkpoints/" + trialId + "/progress.json"), false);
+    fs().delete(new Path(root(), "_live/" + trialId), true);
+  }
+
+  /** A committed trial's value of an epochs column, by epoch (empty if none is committed). */
+  public Map<Integer, Double> committedMetric(String trialId, String column) {
+    Map<Integer, Double> out = new java.util.TreeMap<>();
+    try {
+      FileSystem fs = fs();
+      Path f = new Path(root(), "epochs/" + trialId + ".parquet");
+      if (!fs.exists(new Path(root(), "trials/" + trialId + ".parquet")) || !fs.exists(f)) {
+        return out;
+      }
+      try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), f).withConf(conf()).build()) {
+        Group g;
+        while ((g = reader.read()) != null) {
+          out.put(g.getInteger("epoch", 0), optionalDouble(g, column));
+        }
+      }
+      return out;
+    } catch (IOException e) {
+      throw new StoreException(uri + ": cannot read the epochs of " + trialId + " (" + oneLine(e) + ")");
+    }
+  }
+
   /**
    * Writes a running trial's epoch rows, one file per epoch, each under a hidden name and renamed to
    * {@code _live/TRIAL_ID/epoch-N.parquet} (the epochs/ schema), replacing an earlier attempt's.

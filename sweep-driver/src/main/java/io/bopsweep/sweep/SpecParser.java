@@ -26,10 +26,14 @@ import java.util.Map;
  * points: [{optimizer: bop}, {optimizer: adam-latent, lr: 1e-3}]   # optional
  * seeds: 2                      # a count (0..N-1) or a list
  * needs_cluster: false
+ * search:                        # instead of grid: seeded random search
+ *   {type: random, samples: 20, seed: 0,
+ *    space: {gamma: {log_uniform: [1e-5, 1e-2]}, width: {int: [64, 512]}, optimizer: {choice: [bop, adam-latent]}}}
  * </pre>
  */
 public final class SpecParser {
-  static final List<String> TOP_LEVEL = List.of("name", "description", "fixed", "grid", "points", "seeds", "needs_cluster");
+  static final List<String> TOP_LEVEL = List.of("name", "description", "fixed", "grid", "points", "seeds", "needs_cluster",
+      "search", "scheduler");
   /** Trials a spec may expand to unless the command is given a higher limit ({@code --max-trials}). */
   public static final long DEFAULT_MAX_TRIALS = 10_000;
   /** Characters a spec file may have (SnakeYAML's own limit is 3 MB and its message misleading). */
@@ -144,7 +148,16 @@ public final class SpecParser {
     }
     List<Long> seeds = seeds(top.get("seeds"), source);
     boolean needsCluster = top.containsKey("needs_cluster") && bool(top.get("needs_cluster"), source, "needs_cluster");
-    SweepSpec spec = new SweepSpec(name, description, source, fixed, grid, points, seeds, needsCluster);
+    Searcher.RandomSearch random = null;
+    if (top.containsKey("search")) {
+      if (!grid.isEmpty()) {
+        throw new SpecException(source + ": search: a spec has a grid or a search, not both");
+      }
+      random = search(top.get("search"), source, fixed, points);
+    }
+    Scheduler scheduler = top.containsKey("scheduler") ? scheduler(top.get("scheduler"), source) : null;
+    SweepSpec spec = new SweepSpec(name, description, source, fixed, grid, points, seeds, needsCluster, random,
+        scheduler);
     long count = Grid.count(spec);
     if (count > maxTrials) {
       throw new SpecException(source + ": " + (count == Long.MAX_VALUE ? "more than 9.2e18" : String.format("%,d", count))
@@ -153,6 +166,162 @@ public final class SpecParser {
     }
     Grid.expand(spec); // resolves every trial: ranges, dependent defaults, duplicates
     return spec;
+  }
+
+  static final List<String> SCHEDULER_KEYS = List.of("type", "min_epochs", "eta", "metric", "mode");
+  static final List<String> METRICS = List.of("test_acc", "test_loss", "train_acc", "train_loss", "val_acc", "val_loss");
+
+  private static Scheduler scheduler(Object node, String source) {
+    if (!(node instanceof Map<?, ?> m)) {
+      throw new SpecException(source + ": scheduler: must be a mapping with keys " + SCHEDULER_KEYS);
+    }
+    for (Object key : m.keySet()) {
+      if (!SCHEDULER_KEYS.contains(String.valueOf(key))) {
+        throw new SpecException(source + ": scheduler." + key + ": unknown key"
+            + Settings.didYouMean(String.valueOf(key), SCHEDULER_KEYS));
+      }
+    }
+    if (!"asha".equals(m.get("type"))) {
+      throw new SpecException(source + ": scheduler.type: must be asha, got " + m.get("type"));
+    }
+    Object minEpochs = m.containsKey("min_epochs") ? m.get("min_epochs") : 1;
+    if (!(minEpochs instanceof Integer me) || me < 1) {
+      throw new SpecException(source + ": scheduler.min_epochs: an integer >= 1, got " + minEpochs);
+    }
+    Object eta = m.containsKey("eta") ? m.get("eta") : 3;
+    if (!(eta instanceof Integer e) || e < 2) {
+      throw new SpecException(source + ": scheduler.eta: an integer >= 2, got " + eta);
+    }
+    Object metric = m.containsKey("metric") ? m.get("metric") : "test_acc";
+    if (!METRICS.contains(String.valueOf(metric))) {
+      throw new SpecException(source + ": scheduler.metric: one of " + METRICS + ", got " + metric);
+    }
+    Object mode = m.containsKey("mode") ? m.get("mode") : String.valueOf(metric).endsWith("loss") ? "min" : "max";
+    if (!"max".equals(mode) && !"min".equals(mode)) {
+      throw new SpecException(source + ": scheduler.mode: max or min, got " + mode);
+    }
+    return new Scheduler("asha", me, e, String.valueOf(metric), String.valueOf(mode));
+  }
+
+  static final List<String> SEARCH_KEYS = List.of("type", "samples", "seed", "space");
+  static final List<String> DISTRIBUTIONS = List.of("uniform", "log_uniform", "int", "choice");
+
+  private static Searcher.RandomSearch search(Object node, String source, Map<String, Object> fixed,
+      List<Map<String, Object>> points) {
+    if (!(node instanceof Map<?, ?> m)) {
+      throw new SpecException(source + ": search: must be a mapping with keys " + SEARCH_KEYS);
+    }
+    for (Object key : m.keySet()) {
+      if (!SEARCH_KEYS.contains(String.valueOf(key))) {
+        throw new SpecException(source + ": search." + key + ": unknown key" + Settings.didYouMean(String.valueOf(key),
+            SEARCH_KEYS));
+      }
+    }
+    if (!"random".equals(m.get("type"))) {
+      throw new SpecException(source + ": search.type: must be random, got " + m.get("type"));
+    }
+    if (!(m.get("samples") instanceof Integer samples) || samples < 1 || samples > 100_000) {
+      throw new SpecException(source + ": search.samples: a count between 1 and 100000, got " + m.get("samples"));
+    }
+    long seed = 0;
+    if (m.containsKey("seed")) {
+      if (!(m.get("seed") instanceof Integer || m.get("seed") instanceof Long)) {
+        throw new SpecException(source + ": search.seed: expected an integer, got " + m.get("seed"));
+      }
+      seed = ((Number) m.get("seed")).longValue();
+    }
+    if (!(m.get("space") instanceof Map<?, ?> space) || space.isEmpty()) {
+      throw new SpecException(source + ": search.space: must be a non-empty mapping of setting to distribution");
+    }
+    Map<String, Searcher.Distribution> out = new LinkedHashMap<>();
+    for (Map.Entry<?, ?> e : space.entrySet()) {
+      String key = String.valueOf(e.getKey());
+      String path = "search.space." + key;
+      checkKnown(key, source, path);
+      if (key.equals("seed")) {
+        throw new SpecException(source + ": " + path + ": set seeds with the top-level 'seeds' key");
+      }
+      if (fixed.containsKey(key)) {
+        throw new SpecException(source + ": " + path + ": also set in fixed; set it in one place");
+      }
+      for (int i = 0; i < points.size(); i++) {
+        if (points.get(i).containsKey(key)) {
+          throw new SpecException(source + ": points[" + i + "]." + key + ": also in search.space; set it in one place");
+        }
+      }
+      out.put(key, distribution(key, e.getValue(), source, path));
+    }
+    return new Searcher.RandomSearch(samples, seed, out);
+  }
+
+  private static Searcher.Distribution distribution(String key, Object node, String source, String path) {
+    if (!(node instanceof Map<?, ?> d) || d.size() != 1) {
+      throw new SpecException(source + ": " + path + ": must be one of " + DISTRIBUTIONS + " with its arguments, e.g. {"
+          + "log_uniform: [1.0e-5, 1.0e-2]}");
+    }
+    String kind = String.valueOf(d.keySet().iterator().next());
+    String at = path + "." + kind;
+    if (!DISTRIBUTIONS.contains(kind)) {
+      throw new SpecException(source + ": " + at + ": unknown distribution" + Settings.didYouMean(kind, DISTRIBUTIONS));
+    }
+    if (!(d.get(kind) instanceof List<?> args) || args.isEmpty()) {
+      throw new SpecException(source + ": " + at + ": expected a non-empty list");
+    }
+    Settings.Type type = Settings.byName(key).type();
+    if (kind.equals("choice")) {
+      for (int i = 0; i < args.size(); i++) {
+        checkValue(key, args.get(i), source, at + "[" + i + "]");
+      }
+      return new Searcher.Choice(new ArrayList<>(args));
+    }
+    if (args.size() != 2) {
+      throw new SpecException(source + ": " + at + ": expected [low, high], got " + args);
+    }
+    if (kind.equals("int")) {
+      if (type != Settings.Type.INT && type != Settings.Type.LONG && type != Settings.Type.DOUBLE) {
+        throw new SpecException(source + ": " + at + ": " + key + " is not a number; use choice");
+      }
+      if (!(args.get(0) instanceof Integer || args.get(0) instanceof Long)
+          || !(args.get(1) instanceof Integer || args.get(1) instanceof Long)) {
+        throw new SpecException(source + ": " + at + ": expected two integers, got " + args);
+      }
+      long low = ((Number) args.get(0)).longValue();
+      long high = ((Number) args.get(1)).longValue();
+      if (low > high) {
+        throw new SpecException(source + ": " + at + ": low " + low + " is above high " + high);
+      }
+      checkValue(key, low, source, at + "[0]");
+      checkValue(key, high, source, at + "[1]");
+      return new Searcher.IntRange(low, high);
+    }
+    if (type != Settings.Type.DOUBLE) {
+      throw new SpecException(source + ": " + at + ": " + key + " takes " + type.name().toLowerCase(java.util.Locale.ROOT)
+          + " values; use " + (type == Settings.Type.INT || type == Settings.Type.LONG ? "int" : "choice"));
+    }
+    double[] bounds = new double[2];
+    for (int i = 0; i < 2; i++) {
+      Object v = args.get(i);
+      if (v instanceof Number n) {
+        bounds[i] = n.doubleValue();
+      } else {
+        try {
+          bounds[i] = Double.parseDouble(String.valueOf(v)); // YAML reads 1e-3 as text
+        } catch (NumberFormatException e) {
+          throw new SpecException(source + ": " + at + "[" + i + "]: expected a number, got " + v);
+        }
+      }
+      checkValue(key, bounds[i], source, at + "[" + i + "]");
+    }
+    if (!(bounds[0] < bounds[1])) {
+      throw new SpecException(source + ": " + at + ": low " + bounds[0] + " must be below high " + bounds[1]);
+    }
+    if (kind.equals("log_uniform")) {
+      if (bounds[0] <= 0) {
+        throw new SpecException(source + ": " + at + ": log_uniform needs low > 0, got " + bounds[0]);
+      }
+      return new Searcher.LogUniform(bounds[0], bounds[1]);
+    }
+    return new Searcher.Uniform(bounds[0], bounds[1]);
   }
 
   /**

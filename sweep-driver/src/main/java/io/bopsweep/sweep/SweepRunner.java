@@ -66,8 +66,85 @@ public final class SweepRunner {
     return out;
   }
 
+  /**
+   * A sweep under a scheduler: round after round, the scheduler says from the stored results which
+   * trials train to which epoch; each round is one Spark job whose tasks stop their trials there
+   * (STOPPED, checkpoint kept) or finish them. Ends when the scheduler has nothing more, or after a
+   * round in which a trial failed.
+   */
+  static Report runScheduled(SparkSession spark, SweepSpec spec, List<Trial> trials, ResultStore store,
+      TrialTask.ExecutionSettings settings, PrintWriter out, Progress progress) {
+    Scheduler scheduler = spec.scheduler();
+    Map<String, String> hadoopConf = new HashMap<>();
+    spark.sparkContext().hadoopConfiguration().forEach(e -> hadoopConf.put(e.getKey(), e.getValue()));
+    Map<String, Trial> byId = new LinkedHashMap<>();
+    trials.forEach(t -> byId.put(t.id(), t));
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    List<TrialTask.Summary> all = new ArrayList<>();
+    progress.start(trials, 0, trials.size());
+    try {
+      for (int round = 1; ; round++) {
+        Map<String, TrialStatus> status = store.committedByCurrentId();
+        Map<String, Integer> next = scheduler.nextRound(trials, id -> new Scheduler.Stored(status.get(id),
+            status.get(id) == null ? Map.of() : store.committedMetric(id, scheduler.metric())));
+        if (next.isEmpty()) {
+          break;
+        }
+        out.printf("sweep %s: round %d: %d trials to epochs %s on %s%n", spec.name(), round, next.size(),
+            new java.util.TreeSet<>(next.values()), spark.sparkContext().master());
+        List<TrialTask> tasks = new ArrayList<>();
+        next.forEach((id, epochs) -> {
+          Trial t = byId.get(id);
+          tasks.add(new TrialTask(t.id(), t.sweep(), t.config().canonicalJson(), new LinkedHashMap<>(t.swept()),
+              store.uri(), hadoopConf, settings, epochs));
+        });
+        String jobGroup = "bopsweep-" + spec.name() + "-" + java.util.UUID.randomUUID();
+        jsc.setJobGroup(jobGroup, "sweep " + spec.name() + " round " + round + ": " + tasks.size() + " trials", true);
+        List<TrialTask.Summary> summaries;
+        try {
+          summaries = jsc.parallelize(tasks, tasks.size()).map(TrialTask::run).collect();
+        } catch (Exception e) {
+          throw new SweepFailedException("sweep " + spec.name() + " aborted: " + rootCause(e));
+        } finally {
+          jsc.clearJobGroup();
+          TrialTask.Fence.close(jobGroup);
+        }
+        all.addAll(summaries);
+        if (summaries.stream().anyMatch(x -> x.status() == TrialStatus.FAILED)) {
+          break;
+        }
+      }
+    } finally {
+      progress.stop();
+    }
+    Map<String, TrialStatus> status = store.committedByCurrentId();
+    int[] counts = new int[TrialStatus.values().length];
+    trials.forEach(t -> {
+      TrialStatus st = status.get(t.id());
+      if (st != null) {
+        counts[st.ordinal()]++;
+      }
+    });
+    long trained = all.stream().mapToLong(x -> x.epochs() - x.startEpoch()).sum();
+    int failedNow = (int) all.stream().filter(x -> x.status() == TrialStatus.FAILED).count();
+    progress.summary(String.format("sweep %s: %d done, %d diverged, %d failed, %d stopped (of %d trials; %d epochs"
+            + " trained in this run)", spec.name(), counts[TrialStatus.DONE.ordinal()],
+        counts[TrialStatus.DIVERGED.ordinal()], counts[TrialStatus.FAILED.ordinal()],
+        counts[TrialStatus.STOPPED.ordinal()], trials.size(), trained));
+    for (TrialTask.Summary x : all) {
+      if (x.status() == TrialStatus.FAILED || x.status() == TrialStatus.DIVERGED) {
+        progress.summary(String.format("  %s %s: %s", x.trialId(), x.status(), x.error()));
+      }
+    }
+    return new Report(trials.size(), 0, counts[TrialStatus.DONE.ordinal()], counts[TrialStatus.DIVERGED.ordinal()],
+        failedNow, counts[TrialStatus.STOPPED.ordinal()], all);
+  }
+
   public static Report run(SparkSession spark, SweepSpec spec, List<Trial> trials, ResultStore store,
       TrialTask.ExecutionSettings settings, PrintWriter out, Progress progress) {
+    if (spec.scheduler() != null) {
+      return runScheduled(spark, spec, trials, store, settings, out, progress);
+    }
     List<Trial> todo = pending(trials, store);
     int alreadyDone = trials.size() - todo.size();
     if (todo.isEmpty()) {

@@ -14,6 +14,8 @@ import java.util.Map;
  * @param points explicit partial settings; one empty point if none were given
  * @param seeds the seeds every point is repeated for
  * @param needsCluster the spec says it does not fit one machine (e.g. ImageNet); plan works, sweep warns
+ * @param random a random search that proposes the combinations instead of the grid (then empty), or null
+ * @param scheduler stops trials early (successive halving), or null: every trial trains all its epochs
  */
 public record SweepSpec(
     String name,
@@ -23,4 +25,17 @@ public record SweepSpec(
     Map<String, List<Object>> grid,
     List<Map<String, Object>> points,
     List<Long> seeds,
-    boolean needsCluster) {}
+    boolean needsCluster,
+    Searcher.RandomSearch random,
+    Scheduler scheduler) {
+
+  public SweepSpec(String name, String description, String source, Map<String, Object> fixed,
+      Map<String, List<Object>> grid, List<Map<String, Object>> points, List<Long> seeds, boolean needsCluster) {
+    this(name, description, source, fixed, grid, points, seeds, needsCluster, null, null);
+  }
+
+  /** What proposes the combinations crossed with points and seeds: the random search, else the grid. */
+  public Searcher searcher() {
+    return random != null ? random : new Searcher.GridSearch(grid);
+  }
+}

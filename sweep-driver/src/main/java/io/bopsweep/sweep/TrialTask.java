@@ -46,7 +46,14 @@ public record TrialTask(
     Map<String, Object> swept,
     String storeUri,
     Map<String, String> hadoopConf,
-    ExecutionSettings settings) implements Serializable {
+    ExecutionSettings settings,
+    int stopAtEpoch) implements Serializable {
+
+  /** A task that trains its trial to the end. */
+  public TrialTask(String trialId, String sweep, String configJson, Map<String, Object> swept, String storeUri,
+      Map<String, String> hadoopConf, ExecutionSettings settings) {
+    this(trialId, sweep, configJson, swept, storeUri, hadoopConf, settings, 0);
+  }
 
   /** How executors run trials (not part of any trial's identity). */
   public record ExecutionSettings(
@@ -97,7 +104,7 @@ public record TrialTask(
 
       @Override
       public boolean stopAfter(TrialConfig c, EpochRecord r) {
-        return cancelled(ctx, jobGroup);
+        return cancelled(ctx, jobGroup) || stopAtEpoch > 0 && r.epoch() >= stopAtEpoch;
       }
 
       @Override
@@ -138,7 +145,11 @@ public record TrialTask(
         attempt, outcome.startEpoch(), settings.codeVersion(), host, device, started, Instant.now(),
         outcome.dataVariant(), outcome.epochs(), Provenance.here(settings.threadsPerTrial(), device));
     store.commit(result, model, settings.fence());
-    store.clearRunState(trialId);
+    if (outcome.status() == TrialStatus.STOPPED) {
+      store.clearProgressKeepingCheckpoint(trialId);
+    } else {
+      store.clearRunState(trialId);
+    }
     Double finalAcc = outcome.epochs().isEmpty() ? null : outcome.epochs().get(outcome.epochs().size() - 1).testAcc();
     return new Summary(trialId, outcome.status(), outcome.error(), outcome.epochs().size(), finalAcc, attempt,
         outcome.startEpoch());

@@ -127,4 +127,20 @@ class ReportScopeTest {
     assertTrue(readme.contains("- 1 stored trials under sweep name b are not in the current spec (left out)"), readme);
     assertTrue(stdout.toString().contains("report of sweep b (2 trials)"), stdout.toString());
   }
+
+  @Test
+  void planWithResultsShowsEachTrialsStatus() throws Exception {
+    List<Trial> a = trials(A, "a");
+    storeWith(List.of(a.get(1)));
+    Path spec = Files.writeString(tmp.resolve("a.yaml"), A);
+    StringWriter stdout = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.run(new String[] {"plan", spec.toString(), "--no-probe", "--results", tmp.resolve("results").toString()},
+        new PrintWriter(stdout, true), new PrintWriter(err, true));
+    assertEquals(0, code, err.toString());
+    List<String> lines = stdout.toString().lines().toList();
+    assertTrue(lines.stream().anyMatch(l -> l.contains(a.get(0).id()) && l.strip().endsWith("pending")), stdout.toString());
+    assertTrue(lines.stream().anyMatch(l -> l.contains(a.get(1).id()) && l.strip().endsWith("done")), stdout.toString());
+    assertTrue(stdout.toString().contains(": 1 done, 1 pending"), stdout.toString());
+  }
 }

@@ -157,6 +157,47 @@ class FaultToleranceTest {
     assertEquals(metrics(reference), metrics(results), "exactly what an uninterrupted sweep stores");
   }
 
+  static final String ASHA_SPEC = """
+      name: asha-faults
+      fixed: {dataset: mnist, model: mlp, width: 32, optimizer: bop, bop_start: sign, epochs: 3, batch_size: 100,
+              train_limit: 4000, test_limit: 500}
+      grid: {gamma: [1.0e-4, 1.0e-3, 1.0e-2]}
+      scheduler: {type: asha, min_epochs: 1, eta: 3}
+      """;
+
+  @Test
+  void anAshaSweepKilledMidRungAndRerunPromotesTheSameTrialsAndTrainsNothingTwice() throws Exception {
+    Path spec = Files.writeString(tmp.resolve("asha-faults.yaml"), ASHA_SPEC);
+    Path reference = tmp.resolve("reference");
+    assertEquals(0, cli("sweep", spec.toString(), "--results", reference.toString()));
+    Map<String, TrialStatus> promotedBefore = store(reference).committed();
+
+    Path results = tmp.resolve("results");
+    Process p = driver(spec, results, tmp.resolve("asha-killed.log"));
+    awaitOrFail(() -> Files.exists(results.resolve("STORE.json")) && store(results).committed().size() >= 1
+        && store(results).committed().size() < 3, 240, "a rung partly committed");
+    Map<String, TrialStatus> before = store(results).committed();
+    p.descendants().forEach(ProcessHandle::destroyForcibly);
+    p.destroyForcibly();
+    assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+
+    assertEquals(0, cli("sweep", spec.toString(), "--results", results.toString()), "the same command again");
+    assertEquals(promotedBefore, store(results).committed(), "the same trials stopped and promoted");
+    assertEquals(metrics(reference), metrics(results), "the same epochs stored");
+    for (Map.Entry<String, TrialStatus> e : before.entrySet()) {
+      if (e.getValue() == TrialStatus.STOPPED) {
+        assertEquals(promotedBefore.get(e.getKey()) == TrialStatus.DONE ? 2 : 1, store(results).attempts(e.getKey()).size(),
+            "a trial stopped at the rung before the kill is not trained to it again");
+      }
+    }
+    for (Map.Entry<String, TrialStatus> e : promotedBefore.entrySet()) {
+      if (e.getValue() == TrialStatus.DONE) {
+        Group row = SweepStandaloneClusterIT.read(results.resolve("trials/" + e.getKey() + ".parquet")).get(0);
+        assertEquals(1, row.getInteger("start_epoch", 0), "the promoted trial continued from its rung checkpoint");
+      }
+    }
+  }
+
   @Test
   void aKillBetweenTheTwoCommitRenamesLeavesTheTrialInvisibleAndTheRerunCompletesIt() throws Exception {
     Path spec = Files.writeString(tmp.resolve("faults.yaml"), SPEC);

@@ -56,7 +56,7 @@ class SweepStandaloneClusterIT {
       assertTrue(submit.waitFor(6, TimeUnit.MINUTES), "the sweep finished in time");
       String log = Files.readString(cluster.dir.resolve("submit.log"));
       assertEquals(0, submit.exitValue(), log.substring(Math.max(0, log.length() - 4000)));
-      assertTrue(log.contains("sweep quickstart: 4 done, 0 diverged, 0 failed"), log);
+      assertTrue(log.contains("sweep quickstart: 12 done, 0 diverged, 0 failed"), log);
       // every executor started the warm-up (Spark logs each plugin it initializes)
       List<Path> stderrs;
       try (java.util.stream.Stream<Path> files = Files.walk(cluster.dir)) {
