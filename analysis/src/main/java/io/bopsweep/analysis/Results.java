@@ -25,8 +25,18 @@ public final class Results {
   static final String LIVE_EPOCHS = "_live/*/epoch-*.parquet";
 
   public static void register(SparkSession spark, String resultsUri) {
+    register(spark, resultsUri, true);
+  }
+
+  /**
+   * With {@code check} false, the views read every {@code *.parquet} in trials/ and epochs/ as they
+   * are, unchecked: only for tests of the views over rows laid out by Spark rather than the writer.
+   */
+  static void register(SparkSession spark, String resultsUri, boolean check) {
     boolean hasTrials;
     String[] liveFiles;
+    String[] trialsFiles;
+    String[] epochsFiles;
     Path root = new Path(resultsUri.contains(":") ? URI.create(resultsUri) : new java.io.File(resultsUri).toURI());
     try {
       FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
@@ -40,7 +50,20 @@ public final class Results {
         throw new AnalysisException(resultsUri + ": not a bopsweep results store (no STORE.json)");
       }
       checkVersion(fs, root, resultsUri);
-      hasTrials = hasParquet(fs, new Path(root, "trials"));
+      // the files the writer wrote, each read to its end first: damage is one line, never a Spark stack trace
+      if (check) {
+        io.bopsweep.store.StoreCheck.Result checked =
+            io.bopsweep.store.StoreCheck.check(fs, root, spark.sparkContext().hadoopConfiguration());
+        if (!checked.intact()) {
+          throw new AnalysisException(checked.refusal(resultsUri));
+        }
+        trialsFiles = checked.trialsFiles().stream().map(Path::toString).toArray(String[]::new);
+        epochsFiles = checked.epochsFiles().stream().map(Path::toString).toArray(String[]::new);
+      } else {
+        trialsFiles = parquet(fs, new Path(root, "trials"));
+        epochsFiles = parquet(fs, new Path(root, "epochs"));
+      }
+      hasTrials = trialsFiles.length > 0;
       FileStatus[] live = fs.globStatus(new Path(root, LIVE_EPOCHS));
       liveFiles = live == null ? new String[0]
           : java.util.Arrays.stream(live).map(f -> f.getPath().toString()).toArray(String[]::new);
@@ -53,13 +76,13 @@ public final class Results {
     // the files, not the glob: Spark would look for a streaming sink's metadata under a glob and log that it is not there
     Dataset<Row> running = liveFiles.length > 0 ? spark.read().option("mergeSchema", "true").parquet(liveFiles) : null;
     if (hasTrials) {
-      spark.read().option("mergeSchema", "true").parquet(new Path(root, "trials").toString()).createOrReplaceTempView("trials_raw");
+      spark.read().option("mergeSchema", "true").parquet(trialsFiles).createOrReplaceTempView("trials_raw");
     } else {
       // only running trials so far: no trials row yet, and only the columns trials share with epochs
       running.where("false").createOrReplaceTempView("trials_raw");
     }
-    if (hasParquetQuietly(spark, new Path(root, "epochs"))) {
-      spark.read().option("mergeSchema", "true").parquet(new Path(root, "epochs").toString()).createOrReplaceTempView("epochs_raw");
+    if (epochsFiles.length > 0) {
+      spark.read().option("mergeSchema", "true").parquet(epochsFiles).createOrReplaceTempView("epochs_raw");
     } else if (running != null) {
       running.where("false").createOrReplaceTempView("epochs_raw");
     } else {
@@ -79,16 +102,9 @@ public final class Results {
     }
   }
 
-  private static boolean hasParquet(FileSystem fs, Path dir) throws IOException {
-    return fs.exists(dir) && fs.listStatus(dir, p -> p.getName().endsWith(".parquet")).length > 0;
-  }
-
-  private static boolean hasParquetQuietly(SparkSession spark, Path dir) {
-    try {
-      return hasParquet(dir.getFileSystem(spark.sparkContext().hadoopConfiguration()), dir);
-    } catch (IOException e) {
-      return false;
-    }
+  private static String[] parquet(FileSystem fs, Path dir) throws IOException {
+    return !fs.exists(dir) ? new String[0] : java.util.Arrays.stream(fs.listStatus(dir, p -> p.getName().endsWith(".parquet")))
+        .map(f -> f.getPath().toString()).toArray(String[]::new);
   }
 
   /** Names of the sweeps in the store. */

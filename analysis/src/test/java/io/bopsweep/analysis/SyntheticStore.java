@@ -115,7 +115,7 @@ final class SyntheticStore {
     }
     write(spark, trialRows, TRIALS_SCHEMA, dir.resolve("trials"));
     write(spark, epochRows, EPOCHS_SCHEMA, dir.resolve("epochs"));
-    Results.register(spark, dir.toString());
+    Results.register(spark, dir.toString(), false); // Spark part files, not the writer's layout
   }
 
   private static String json(Object o) {

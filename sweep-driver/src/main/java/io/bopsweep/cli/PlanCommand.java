@@ -63,7 +63,8 @@ final class PlanCommand implements Callable<Integer> {
     List<Trial> trials = expansion.trials();
     Map<String, TrialStatus> status = null;
     if (results != null) {
-      status = ResultStore.open(results, new org.apache.hadoop.conf.Configuration()).committedByCurrentId();
+      status = ResultStore.open(results, new org.apache.hadoop.conf.Configuration()).requireIntact()
+          .committedByCurrentId();
     }
     try {
       CostEstimate.checkModels(trials);

@@ -64,7 +64,7 @@ final class ReportCommand implements Callable<Integer> {
         throw new BadInputException("--pivot: expected ROW,COL,METRIC (column names), got '" + pivot + "'");
       }
     }
-    ReportScope scope = scope(specOfFile, name, ResultStore.open(results, new Configuration()));
+    ReportScope scope = scope(specOfFile, name, ResultStore.open(results, new Configuration()).requireIntact());
     Path dir = out != null ? out : Path.of("reports", name);
     SparkSession spark = Spark.session("bopsweep report", master);
     try {

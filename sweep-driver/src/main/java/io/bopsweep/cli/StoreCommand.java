@@ -1,9 +1,12 @@
 package io.bopsweep.cli;
 
+import io.bopsweep.store.StoreCheck;
+import io.bopsweep.sweep.DriverLock;
 import io.bopsweep.sweep.ResultStore;
 import io.bopsweep.sweep.SyntheticStore;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import picocli.CommandLine.Command;
@@ -12,9 +15,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code bopsweep store ...}: developer tools for result stores. */
-@Command(name = "store", mixinStandardHelpOptions = true, description = "Developer tools for result stores.",
-    subcommands = {StoreCommand.Synthesize.class})
+/** {@code bopsweep store ...}: check and repair result stores; developer tools. */
+@Command(name = "store", mixinStandardHelpOptions = true, description = "Check and repair result stores; developer tools.",
+    subcommands = {StoreCommand.Check.class, StoreCommand.Synthesize.class})
 final class StoreCommand {
   /** {@code bopsweep store synthesize DIR --trials N --epochs M}. */
   @Command(name = "synthesize", mixinStandardHelpOptions = true,
@@ -50,6 +53,58 @@ final class StoreCommand {
           (System.nanoTime() - t0) / 1e9);
       out.flush();
       return 0;
+    }
+  }
+
+  /**
+   * {@code bopsweep store check DIR [--repair]}: one line per damaged file; exit 0 when there is
+   * none, 1 when there is (after {@code --repair}: 0 once everything damaged was moved aside).
+   */
+  @Command(name = "check", mixinStandardHelpOptions = true,
+      description = "List damaged files of a results store, one line each (exit 0: none, 1: some). --repair moves"
+          + " each damaged trial's files aside into _damaged/TIME/, so that the next sweep reruns those trials.")
+  static final class Check implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(paramLabel = "DIR_OR_URI", description = "results directory or URI")
+    String results;
+
+    @Option(names = "--repair", description = "move damaged trials aside (renames, never deletes), holding the"
+        + " driver lock so no sweep runs meanwhile")
+    boolean repair;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      ResultStore store = ResultStore.open(results, new Configuration());
+      List<StoreCheck.Damage> damage = store.check().damage();
+      for (StoreCheck.Damage d : damage) {
+        out.println(store.uri() + "/" + d.line());
+      }
+      if (damage.isEmpty()) {
+        out.println(store.uri() + ": no damage");
+        return 0;
+      }
+      if (!repair) {
+        out.println(damage.size() + " damaged file(s); bopsweep store check " + results + " --repair moves them aside");
+        return Main.EXIT_FAILED;
+      }
+      try (DriverLock lock = DriverLock.acquire(store, "store check --repair")) {
+        // checked again under the lock: a sweep may have committed or replaced files meanwhile
+        List<StoreCheck.Damage> now = store.check().damage();
+        for (String moved : store.repair(now)) {
+          out.println("moved " + moved);
+        }
+        List<StoreCheck.Damage> left = store.check().damage();
+        for (StoreCheck.Damage d : left) {
+          out.println("still damaged: " + store.uri() + "/" + d.line());
+        }
+        if (left.isEmpty()) {
+          out.println(store.uri() + ": repaired; the next sweep reruns the trials moved aside");
+          return 0;
+        }
+        return Main.EXIT_FAILED;
+      }
     }
   }
 }

@@ -126,6 +126,7 @@ final class SweepCommand implements Callable<Integer> {
       early.set(kv._1(), kv._2());
     }
     ResultStore earlyStore = ResultStore.openOrCreate(resultsUri, early);
+    earlyStore.requireIntact(); // damage is one line and nothing written: see bopsweep store check
     DriverLock lock = DriverLock.acquire(earlyStore, sweep.name());
     try {
       io.bopsweep.sweep.StoreLeftovers.remove(earlyStore, lock);

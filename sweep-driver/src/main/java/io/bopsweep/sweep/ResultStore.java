@@ -163,6 +163,33 @@ public final class ResultStore implements Serializable {
     }
   }
 
+  /** Checks trials/ and epochs/ (see {@link io.bopsweep.store.StoreCheck}). */
+  public io.bopsweep.store.StoreCheck.Result check() {
+    try {
+      return io.bopsweep.store.StoreCheck.check(fs(), root(), conf());
+    } catch (IOException e) {
+      throw new StoreException(uri + ": cannot read (" + oneLine(e) + ")");
+    }
+  }
+
+  /** Refuses a damaged store: one line naming the first damaged file and pointing to {@code store check --repair}. */
+  public ResultStore requireIntact() {
+    io.bopsweep.store.StoreCheck.Result r = check();
+    if (!r.intact()) {
+      throw new StoreException(r.refusal(uri));
+    }
+    return this;
+  }
+
+  /** Moves damaged trials aside into _damaged/TIME/ (the caller holds the driver lock); returns what moved. */
+  public List<String> repair(List<io.bopsweep.store.StoreCheck.Damage> damage) {
+    try {
+      return io.bopsweep.store.StoreCheck.repair(fs(), root(), damage, java.time.Instant.now());
+    } catch (IOException e) {
+      throw new StoreException(uri + ": cannot move damaged files aside (" + oneLine(e) + ")");
+    }
+  }
+
   /** The schema version of the marker: files of earlier versions may be in the store too. */
   public int schemaVersion() {
     return version;

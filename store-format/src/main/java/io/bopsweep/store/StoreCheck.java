@@ -1,0 +1,251 @@
+package io.bopsweep.store;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.example.GroupReadSupport;
+
+/**
+ * What a store file is, for every writer and reader: {@code trials/ID.parquet} and
+ * {@code epochs/ID.parquet} with ID a trial id (16 hex digits; letters, digits, '_', '-') (and Hadoop's {@code .ID.parquet.crc} sidecars
+ * beside them). A file there is intact when it reads as Parquet to its last row (Hadoop's checksum,
+ * where it has one, agrees); a trials row is intact when it has one row whose trial_id is its file
+ * name and whose status is known; a DONE or DIVERGED trial has its epochs file. Anything else in
+ * trials/ or epochs/ is damage: readers refuse the store with one line naming the first damage, and
+ * {@code bopsweep store check DIR [--repair]} lists them all and moves the damaged trials aside.
+ */
+public final class StoreCheck {
+  private StoreCheck() {}
+
+  /** Where {@code --repair} moves damaged files, under a directory per repair. */
+  public static final String DAMAGED = "_damaged";
+
+  /** Trial statuses a trials row may hold (TrialStatus of trainer-core). */
+  public static final Set<String> STATUSES = Set.of("DONE", "DIVERGED", "FAILED", "STOPPED");
+
+  /** A trial id: 16 hex digits as sweeps name trials; letters, digits, '_' and '-' as the writer accepts them. */
+  private static final Pattern FILE = Pattern.compile("([A-Za-z0-9][A-Za-z0-9_-]*)\\.parquet");
+  private static final Pattern CRC = Pattern.compile("\\.([A-Za-z0-9][A-Za-z0-9_-]*)\\.parquet\\.crc");
+
+  /**
+   * One damaged file.
+   *
+   * @param file the path relative to the store root, e.g. {@code trials/0123456789abcdef.parquet}
+   * @param trialId the trial it belongs to, or null for a file that belongs to no trial
+   * @param problem what is wrong, a few words
+   */
+  public record Damage(String file, String trialId, String problem) {
+    public String line() {
+      return file + ": " + problem;
+    }
+  }
+
+  /** What a check found: the damage, and the intact trials and epochs files (the ones readers may read). */
+  public record Result(List<Damage> damage, List<Path> trialsFiles, List<Path> epochsFiles) {
+    public boolean intact() {
+      return damage.isEmpty();
+    }
+
+    /**
+     * One line for a reader that refuses the store: the first damage, how many more, and what to run.
+     */
+    public String refusal(String uri) {
+      Damage d = damage.get(0);
+      return uri + "/" + d.line() + (damage.size() > 1 ? " (and " + (damage.size() - 1) + " more damaged files)" : "")
+          + "; see: bopsweep store check " + uri + " --repair";
+    }
+  }
+
+  /** Checks trials/ and epochs/ of the store at root. */
+  public static Result check(FileSystem fs, Path root, Configuration conf) throws IOException {
+    List<Damage> damage = new ArrayList<>();
+    Map<String, String> statusById = new LinkedHashMap<>();
+    List<Path> trials = new ArrayList<>();
+    for (FileStatus f : list(fs, new Path(root, StoreFormat.TRIALS))) {
+      String rel = StoreFormat.TRIALS + "/" + f.getPath().getName();
+      String id = idOf(f, damage, rel);
+      if (id == null) {
+        continue;
+      }
+      List<Group> rows = new ArrayList<>();
+      String problem = read(fs, f.getPath(), conf, rows);
+      if (problem == null) {
+        if (rows.size() != 1) {
+          problem = "holds " + rows.size() + " rows, not one trials row";
+        } else {
+          String storedId = string(rows.get(0), "trial_id");
+          String status = string(rows.get(0), "status");
+          if (!id.equals(storedId)) {
+            problem = "holds the row of trial " + storedId + ", not " + id;
+          } else if (status == null || !STATUSES.contains(status)) {
+            problem = "unknown trial status " + (status == null ? "(none)" : "'" + status + "'") + " (known: DONE,"
+                + " DIVERGED, FAILED, STOPPED)";
+          } else {
+            statusById.put(id, status);
+          }
+        }
+      }
+      if (problem != null) {
+        damage.add(new Damage(rel, id, problem));
+      } else {
+        trials.add(f.getPath());
+      }
+    }
+    List<Path> epochs = new ArrayList<>();
+    Set<String> epochIds = new LinkedHashSet<>();
+    for (FileStatus f : list(fs, new Path(root, StoreFormat.EPOCHS))) {
+      String rel = StoreFormat.EPOCHS + "/" + f.getPath().getName();
+      String id = idOf(f, damage, rel);
+      if (id == null) {
+        continue;
+      }
+      String problem = read(fs, f.getPath(), conf, null);
+      if (problem != null) {
+        damage.add(new Damage(rel, id, problem));
+        statusById.remove(id); // the trial is damaged: its trials row must not be read without its epochs
+        trials.removeIf(p -> p.getName().equals(id + ".parquet"));
+      } else {
+        epochs.add(f.getPath());
+        epochIds.add(id);
+      }
+    }
+    for (Map.Entry<String, String> e : statusById.entrySet()) {
+      boolean final_ = e.getValue().equals("DONE") || e.getValue().equals("DIVERGED");
+      if (final_ && !epochIds.contains(e.getKey())) {
+        damage.add(new Damage(StoreFormat.EPOCHS + "/" + e.getKey() + ".parquet", e.getKey(),
+            "missing: the trial is " + e.getValue() + " but its epochs file is not there"));
+        trials.removeIf(p -> p.getName().equals(e.getKey() + ".parquet"));
+      }
+    }
+    return new Result(damage, trials, epochs);
+  }
+
+  /** The trial id of a file in trials/ or epochs/, or null (with damage added for a stray file, none for a sidecar). */
+  private static String idOf(FileStatus f, List<Damage> damage, String rel) {
+    String name = f.getPath().getName();
+    if (CRC.matcher(name).matches() && f.isFile()) {
+      return null; // Hadoop's checksum of a store file
+    }
+    var m = FILE.matcher(name);
+    if (!m.matches()) {
+      damage.add(new Damage(rel, null, f.isDirectory() ? "a directory, not a store file" : "not a store file (a store"
+          + " file is TRIAL_ID.parquet)"));
+      return null;
+    }
+    if (f.isDirectory()) {
+      damage.add(new Damage(rel, m.group(1), "a directory, not a Parquet file"));
+      return null;
+    }
+    if (f.getLen() == 0) {
+      damage.add(new Damage(rel, m.group(1), "empty file (0 bytes), not a Parquet file"));
+      return null;
+    }
+    return m.group(1);
+  }
+
+  /** Reads every row of a Parquet file (into rows, when not null); returns the problem, or null. */
+  private static String read(FileSystem fs, Path file, Configuration conf, List<Group> rows) {
+    try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), file).withConf(conf).build()) {
+      Group g;
+      while ((g = reader.read()) != null) {
+        if (rows != null) {
+          rows.add(g);
+        }
+      }
+      return null;
+    } catch (org.apache.hadoop.fs.ChecksumException e) {
+      return "damaged (the file system's checksum differs: truncated or overwritten)";
+    } catch (FileNotFoundException e) {
+      return "disappeared while being read";
+    } catch (IOException | RuntimeException e) {
+      Throwable c = e;
+      while (c.getCause() != null && !(c instanceof org.apache.hadoop.fs.ChecksumException)) {
+        c = c.getCause();
+      }
+      if (c instanceof org.apache.hadoop.fs.ChecksumException) {
+        return "damaged (the file system's checksum differs: truncated or overwritten)";
+      }
+      String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+      return "not a readable Parquet file, truncated or corrupt (" + m.replace(file.toString(), "").strip() + ")";
+    }
+  }
+
+  private static String string(Group g, String field) {
+    try {
+      return g.getFieldRepetitionCount(field) == 0 ? null : g.getString(field, 0);
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static List<FileStatus> list(FileSystem fs, Path dir) throws IOException {
+    try {
+      List<FileStatus> out = new ArrayList<>(List.of(fs.listStatus(dir)));
+      out.sort((a, b) -> a.getPath().getName().compareTo(b.getPath().getName()));
+      return out;
+    } catch (FileNotFoundException e) {
+      return List.of();
+    }
+  }
+
+  /**
+   * Moves each damaged trial's files (trials row, epochs, model, checkpoint, live epochs) and each
+   * stray file into {@code _damaged/TIME/} under the same relative paths; renames, never deletes.
+   * The caller holds the driver lock. Returns the relative paths moved, and where to.
+   */
+  public static List<String> repair(FileSystem fs, Path root, List<Damage> damage, Instant now) throws IOException {
+    String stamp = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'").withZone(ZoneOffset.UTC).format(now);
+    Path aside = new Path(root, DAMAGED + "/" + stamp);
+    Set<String> paths = new LinkedHashSet<>();
+    for (Damage d : damage) {
+      if (d.trialId() == null) {
+        paths.add(d.file());
+      } else {
+        String id = d.trialId();
+        paths.add(StoreFormat.TRIALS + "/" + id + ".parquet");
+        paths.add(StoreFormat.EPOCHS + "/" + id + ".parquet");
+        paths.add("models/" + id + ".bmodel");
+        paths.add(StoreFormat.CHECKPOINTS + "/" + id);
+        paths.add("_live/" + id);
+        if (!d.file().equals(StoreFormat.TRIALS + "/" + id + ".parquet")
+            && !d.file().equals(StoreFormat.EPOCHS + "/" + id + ".parquet")) {
+          paths.add(d.file());
+        }
+      }
+    }
+    List<String> moved = new ArrayList<>();
+    for (String rel : paths) {
+      Path from = new Path(root, rel);
+      if (!fs.exists(from)) {
+        continue;
+      }
+      Path to = new Path(aside, rel);
+      fs.mkdirs(to.getParent());
+      if (!fs.rename(from, to)) {
+        throw new IOException("could not move " + from + " to " + to);
+      }
+      // Hadoop's local file system renames the .crc with its file; a sidecar left behind goes too
+      Path crc = new Path(from.getParent(), "." + from.getName() + ".crc");
+      if (fs.exists(crc)) {
+        fs.rename(crc, new Path(to.getParent(), "." + to.getName() + ".crc"));
+      }
+      moved.add(rel + " -> " + DAMAGED + "/" + stamp + "/" + rel);
+    }
+    return moved;
+  }
+}
