@@ -50,7 +50,8 @@ public final class ReportScopes {
       notes.add(missing + " of the " + wantedSet.size() + " trials of " + sweep + " are not in the store yet");
     }
     if (!leftOut.isEmpty()) {
-      notes.add(leftOut.size() + " stored trials under sweep name " + sweep + " are not in the current spec (left out)");
+      notes.add(leftOut.size() + (leftOut.size() == 1 ? " stored trial" : " stored trials") + " under sweep name " + sweep
+          + (leftOut.size() == 1 ? " is" : " are") + " not in the current spec (left out)");
     }
     if (!shared.isEmpty()) {
       notes.add(shared.size() + " of the trials were stored by another sweep (shared, included)");

@@ -120,11 +120,11 @@ class ReportScopeTest {
         "--out", out.toString()}, new PrintWriter(stdout, true), new PrintWriter(err, true));
     assertEquals(0, code, err.toString());
     String summary = Files.readString(out.resolve("summary.csv"));
-    assertTrue(summary.contains("gamma=0.001"), summary);
+    assertTrue(summary.contains("gamma=1e-3"), summary);
     assertTrue(summary.contains("gamma=0.01"), summary);
-    assertFalse(summary.contains("gamma=1.0E-4"), "a's own trial is not b's: " + summary);
+    assertFalse(summary.contains("gamma=1e-4"), "a's own trial is not b's: " + summary);
     String readme = Files.readString(out.resolve("README.md"));
-    assertTrue(readme.contains("- 1 stored trials under sweep name b are not in the current spec (left out)"), readme);
+    assertTrue(readme.contains("> 1 stored trial under sweep name b is not in the current spec (left out)"), readme);
     assertTrue(stdout.toString().contains("report of sweep b (2 trials)"), stdout.toString());
   }
 
