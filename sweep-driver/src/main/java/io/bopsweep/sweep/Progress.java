@@ -81,6 +81,7 @@ public final class Progress {
     Map<String, ResultStore.CommittedTrial> committed = store.committedTrials();
     Map<String, String> running = store.progress();
     int done = 0;
+    int stopped = 0;
     int failed = 0;
     long epochsDone = 0;
     double best = Double.NaN;
@@ -89,12 +90,15 @@ public final class Progress {
       ResultStore.CommittedTrial c = committed.get(id);
       if (c != null) {
         TrialStatus s = c.status();
-        epochsDone += epochsOf.get(id);
+        // a trial a scheduler stopped trained only up to its rung
+        epochsDone += s == TrialStatus.STOPPED ? Math.min(c.epochsDone(), epochsOf.get(id)) : epochsOf.get(id);
         if (c.bestTestAcc() != null && better(c.bestTestAcc(), id, best, bestTrial)) {
           best = c.bestTestAcc();
           bestTrial = id;
         }
-        if (s != TrialStatus.FAILED) {
+        if (s == TrialStatus.STOPPED) {
+          stopped++;
+        } else if (s != TrialStatus.FAILED) {
           done++;
         } else {
           failed++;
@@ -127,8 +131,9 @@ public final class Progress {
       eta = format(Duration.ofSeconds((long) (perEpoch * (totalEpochs - epochsDone))));
     }
     String bestSoFar = bestTrial == null ? "" : String.format("; best test acc %.4f (%s)", best, bestTrial);
-    return String.format("trials %d/%d done, %d running, %d failed; epochs %d/%d%s; ETA %s",
-        alreadyDone + done, total, active, failed, epochsDone, totalEpochs, bestSoFar, eta);
+    return String.format("trials %d/%d done, %s%d running, %d failed; epochs %d/%d%s; ETA %s",
+        alreadyDone + done, total, stopped == 0 ? "" : stopped + " stopped, ", active, failed, epochsDone, totalEpochs,
+        bestSoFar, eta);
   }
 
   /** Higher accuracy wins; among equal ones the smaller trial id, so that the line does not depend on listing order. */

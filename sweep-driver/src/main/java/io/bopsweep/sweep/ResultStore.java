@@ -270,7 +270,7 @@ public final class ResultStore implements Serializable {
 
   private static CommittedTrial committedTrial(Group g) {
     return new CommittedTrial(g.getString("trial_id", 0), TrialStatus.valueOf(g.getString("status", 0)),
-        optionalDouble(g, "final_test_acc"), optionalDouble(g, "best_test_acc"));
+        optionalDouble(g, "final_test_acc"), optionalDouble(g, "best_test_acc"), g.getInteger("epochs_done", 0));
   }
 
   private static Double optionalDouble(Group g, String field) {
@@ -518,7 +518,7 @@ public final class ResultStore implements Serializable {
   }
 
   /** A committed trial's summary, as {@code evaluate} needs it. */
-  public record CommittedTrial(String trialId, TrialStatus status, Double finalTestAcc, Double bestTestAcc) {}
+  public record CommittedTrial(String trialId, TrialStatus status, Double finalTestAcc, Double bestTestAcc, int epochsDone) {}
 
   /** The committed trials row of one trial, if there is one. */
   public java.util.Optional<CommittedTrial> committedTrial(String trialId) {

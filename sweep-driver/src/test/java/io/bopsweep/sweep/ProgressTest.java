@@ -43,4 +43,17 @@ class ProgressTest {
       BlockingFileSystem.release = null;
     }
   }
+
+  @Test
+  void aTrialStoppedAtARungCountsItsTrainedEpochsAndIsShownApart() throws Exception {
+    ResultStore store = ResultStore.openOrCreate(tmp.resolve("stopped").toString(), new Configuration());
+    store.commit(LiveEpochsTest.result("stopped", io.bopsweep.trainer.train.TrialStatus.STOPPED, 1,
+        List.of(LiveEpochsTest.epoch(1, 0.8))));
+    store.commit(LiveEpochsTest.result("done", io.bopsweep.trainer.train.TrialStatus.DONE, 1,
+        List.of(LiveEpochsTest.epoch(1, 0.8), LiveEpochsTest.epoch(2, 0.85), LiveEpochsTest.epoch(3, 0.9))));
+    Progress progress = new Progress(store, new PrintWriter(new StringWriter(), true), null, 1000);
+    String line = progress.snapshot(java.util.Set.of("stopped", "done"), java.util.Map.of("stopped", 3, "done", 3), 6, 0,
+        2, System.nanoTime());
+    assertTrue(line.startsWith("trials 1/2 done, 1 stopped, 0 running, 0 failed; epochs 4/6;"), line);
+  }
 }
