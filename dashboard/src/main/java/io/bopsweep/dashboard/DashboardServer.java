@@ -28,8 +28,9 @@ import java.util.regex.Pattern;
 public final class DashboardServer implements AutoCloseable {
   static final String UPLOT = "META-INF/resources/webjars/uplot/1.6.30/dist/";
   private static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
-  private static final Map<String, String> PAGES = Map.of("/", "sweeps.html", "/trials", "trials.html", "/curves",
-      "curves.html", "/report", "report.html", "/query", "query.html");
+  /** Each page is page.html with its name (data-page, which dashboard.js draws) and title filled in. */
+  private static final Map<String, String> PAGES = Map.of("/", "sweeps", "/trials", "trials", "/curves", "curves",
+      "/report", "report", "/query", "query");
   private static final Map<String, String> STATIC = Map.of(
       "/static/dashboard.js", "io/bopsweep/dashboard/web/dashboard.js",
       "/static/dashboard.css", "io/bopsweep/dashboard/web/dashboard.css",
@@ -93,7 +94,7 @@ public final class DashboardServer implements AutoCloseable {
         if (path.startsWith("/api/")) {
           sendJson(ex, 200, api(path, params));
         } else if (PAGES.containsKey(path)) {
-          send(ex, 200, "text/html; charset=utf-8", resource("io/bopsweep/dashboard/web/" + PAGES.get(path)));
+          send(ex, 200, "text/html; charset=utf-8", page(PAGES.get(path)));
         } else if (STATIC.containsKey(path)) {
           String type = path.endsWith(".js") ? "text/javascript; charset=utf-8" : "text/css; charset=utf-8";
           send(ex, 200, type, resource(STATIC.get(path)));
@@ -215,6 +216,12 @@ public final class DashboardServer implements AutoCloseable {
       String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
       out.put(k, v);
     }
+  }
+
+  private static byte[] page(String name) throws IOException {
+    String title = Character.toUpperCase(name.charAt(0)) + name.substring(1);
+    String html = new String(resource("io/bopsweep/dashboard/web/page.html"), java.nio.charset.StandardCharsets.UTF_8);
+    return html.replace("${title}", title).replace("${page}", name).getBytes(java.nio.charset.StandardCharsets.UTF_8);
   }
 
   private static byte[] resource(String name) throws IOException {

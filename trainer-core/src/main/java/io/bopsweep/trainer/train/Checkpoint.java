@@ -126,13 +126,14 @@ public record Checkpoint(
     return new Checkpoint(config, step, records, arrays, counters);
   }
 
-  private static void writeString(DataOutputStream d, String s) throws IOException {
+  /** A length-prefixed UTF-8 string (the checkpoint and saved-model formats). */
+  static void writeString(DataOutputStream d, String s) throws IOException {
     byte[] b = s.getBytes(StandardCharsets.UTF_8);
     d.writeInt(b.length);
     d.write(b);
   }
 
-  private static String readString(DataInputStream d) throws IOException {
+  static String readString(DataInputStream d) throws IOException {
     byte[] b = new byte[d.readInt()];
     d.readFully(b);
     return new String(b, StandardCharsets.UTF_8);

@@ -148,13 +148,13 @@ public record SavedModel(String configJson, Map<String, Array> arrays) {
       DataOutputStream d = new DataOutputStream(buffer);
       d.writeInt(MAGIC);
       d.writeInt(VERSION);
-      writeString(d, configJson);
+      Checkpoint.writeString(d, configJson);
       d.writeInt(arrays.size());
       for (Map.Entry<String, Array> e : arrays.entrySet()) {
         Array a = e.getValue();
-        writeString(d, e.getKey());
+        Checkpoint.writeString(d, e.getKey());
         d.writeByte(a.signBits() ? 1 : 0);
-        writeString(d, a.dtype());
+        Checkpoint.writeString(d, a.dtype());
         d.writeInt(a.shape().length);
         for (long s : a.shape()) {
           d.writeLong(s);
@@ -193,13 +193,13 @@ public record SavedModel(String configJson, Map<String, Array> arrays) {
     }
     try {
       DataInputStream d = new DataInputStream(new ByteArrayInputStream(all, 8, all.length - 16));
-      String config = readString(d);
+      String config = Checkpoint.readString(d);
       int n = d.readInt();
       Map<String, Array> arrays = new LinkedHashMap<>();
       for (int i = 0; i < n; i++) {
-        String name = readString(d);
+        String name = Checkpoint.readString(d);
         boolean bits = d.readByte() == 1;
-        String dtype = readString(d);
+        String dtype = Checkpoint.readString(d);
         long[] shape = new long[d.readInt()];
         for (int k = 0; k < shape.length; k++) {
           shape[k] = d.readLong();
@@ -219,18 +219,6 @@ public record SavedModel(String configJson, Map<String, Array> arrays) {
     } catch (IOException e) {
       throw new ModelFileException(source + ": model file is malformed (" + e.getMessage() + ")");
     }
-  }
-
-  private static void writeString(DataOutputStream d, String s) throws IOException {
-    byte[] b = s.getBytes(StandardCharsets.UTF_8);
-    d.writeInt(b.length);
-    d.write(b);
-  }
-
-  private static String readString(DataInputStream d) throws IOException {
-    byte[] b = new byte[d.readInt()];
-    d.readFully(b);
-    return new String(b, StandardCharsets.UTF_8);
   }
 
   /** The names of the arrays kept as sign bits. */
