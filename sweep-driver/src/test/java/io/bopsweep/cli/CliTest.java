@@ -221,8 +221,9 @@ class CliTest {
     java.util.regex.Matcher probe = java.util.regex.Pattern.compile("probe \\S+: ([0-9,]+) training images/s per trial").matcher(text);
     assertTrue(probe.find(), text);
     double ips = Double.parseDouble(probe.group(1).replace(",", ""));
-    // 4 trials x 3 epochs x (60,000 training images + 10,000 test images at a third of the cost)
-    double training = 4 * 3 * (60_000 + 10_000 / 3.0) / ips;
+    // every trial's epochs x (60,000 training images + 10,000 test images at a third of the cost)
+    double training = io.bopsweep.sweep.Grid.expand(io.bopsweep.sweep.SpecParser.parse(Path.of(spec))).stream()
+        .mapToDouble(t -> t.config().epochs() * (60_000 + 10_000 / 3.0)).sum() / ips;
     java.util.regex.Matcher est = java.util.regex.Pattern.compile(
         "estimated time: (\\d+)m(\\d+)s of training, about (\\d+)m(\\d+)s with 2 trials at once, with 8 s outside the trials").matcher(text);
     assertTrue(est.find(), text);
