@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
     versionProvider = Main.Version.class,
     description = "Hyperparameter sweeps of binarized neural networks (Bop) on Apache Spark.",
     subcommands = {DataCommand.class, TrainCommand.class, PlanCommand.class, SweepCommand.class, EvaluateCommand.class,
-        ReportCommand.class, SqlCommand.class, ServeCommand.class, BenchCommand.class, StoreCommand.class,
+        ReportCommand.class, SqlCommand.class, ServeCommand.class, BenchCommand.class, StoreCommand.class, ClassArchiveWorkload.class,
         CommandLine.HelpCommand.class})
 public final class Main {
   public static final int EXIT_FAILED = 1;
