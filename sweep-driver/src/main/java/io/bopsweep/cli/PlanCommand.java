@@ -139,8 +139,8 @@ final class PlanCommand implements Callable<Integer> {
     String scheduler = sweep.scheduler().describe(trials);
     if (scheduler != null) {
       out.println("scheduler: " + scheduler);
-      out.printf("  %,d of the %,d epochs when the trials keep their order at every rung or check and none diverges"
-          + " (at most %,d); the estimates below count these%n", epochs, budget, budget);
+      out.printf("  %,d of the %,d epochs when the trials keep their order at every rung or check and none diverges;"
+          + " the estimates below count these%n", epochs, budget);
     }
     int combos = sweep.searcher().combinations().size();
     int asked = sweep.points().size() * combos * sweep.seeds().size();
