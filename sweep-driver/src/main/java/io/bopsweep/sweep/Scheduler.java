@@ -180,8 +180,9 @@ public sealed interface Scheduler permits Scheduler.FullBudget, Scheduler.Asha, 
 
     @Override
     public String describe(List<Trial> trials) {
-      return "asha by " + metric + " (" + mode + "): rungs at epochs " + list(rungs(maxEpochs(trials)))
-          + " (and at each trial's epochs); the best 1/" + eta + " of a rung go on";
+      List<Integer> rungs = rungs(maxEpochs(trials));
+      return "asha by " + metric + " (" + mode + "): rungs at epochs " + list(rungs.subList(0, rungs.size() - 1))
+          + " and at each trial's epochs; the best 1/" + eta + " of a rung go on";
     }
 
     @Override

@@ -119,6 +119,17 @@ class MedianSweepTest {
     SweepLocalModeTest.Run check = SweepLocalModeTest.cli("store", "check", results.toString());
     assertEquals(0, check.exit(), "checkpoints of stopped trials are not damage: " + check.out() + check.err());
 
+    // reports count stopped trials apart
+    Path reportDir = tmp.resolve("report");
+    SweepLocalModeTest.Run report = SweepLocalModeTest.cli("report", spec.toString(), "--results", results.toString(),
+        "--out", reportDir.toString());
+    assertEquals(0, report.exit(), report.out() + report.err());
+    List<String> summary = Files.readAllLines(reportDir.resolve("summary.csv"));
+    int stoppedColumn = List.of(summary.get(0).split(",")).indexOf("stopped");
+    assertTrue(stoppedColumn > 0, summary.get(0));
+    assertEquals(stopped, summary.subList(1, summary.size()).stream()
+        .mapToInt(line -> Integer.parseInt(line.split(",")[stoppedColumn])).sum(), summary.toString());
+
     SweepLocalModeTest.Run again = SweepLocalModeTest.cli("sweep", spec.toString(), "--results", results.toString());
     assertEquals(0, again.exit(), again.out() + again.err());
     assertTrue(again.out().contains("sweep median-it: all 4 trials done (" + stopped + " of them stopped early);"

@@ -133,6 +133,8 @@ class SchedulerTest {
     Map<String, Integer> asha = ASHA.simulate(TRIALS);
     assertEquals(9 + 3 * 2 + 6, asha.values().stream().mapToInt(Integer::intValue).sum());
     assertEquals(9, asha.get(TRIALS.get(8).id()), "trial i has metric i: the last is the best");
+    assertEquals("asha by test_acc (max): rungs at epochs 1, 3 and at each trial's epochs; the best 1/3 of a rung go on",
+        ASHA.describe(TRIALS));
     Map<String, Integer> none = new Scheduler.FullBudget().simulate(TRIALS);
     assertEquals(81, none.values().stream().mapToInt(Integer::intValue).sum());
   }
