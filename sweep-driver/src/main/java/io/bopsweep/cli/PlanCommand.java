@@ -128,8 +128,20 @@ final class PlanCommand implements Callable<Integer> {
       out.println("in " + results + ": " + counts.entrySet().stream().map(e -> e.getValue() + " " + e.getKey())
           .collect(java.util.stream.Collectors.joining(", ")));
     }
-    double flops = CostEstimate.totalFlops(trials);
-    long epochs = trials.stream().mapToLong(t -> t.config().epochs()).sum();
+    // what each trial trains under the spec's scheduler when the trials keep their order (all of its epochs without one)
+    Map<String, Integer> trained = sweep.scheduler().simulate(trials);
+    double flops = 0;
+    for (Trial t : trials) {
+      flops += CostEstimate.work(t.config()).flopsPerEpoch() * trained.get(t.id());
+    }
+    long epochs = trials.stream().mapToLong(t -> trained.get(t.id())).sum();
+    long budget = trials.stream().mapToLong(t -> t.config().epochs()).sum();
+    String scheduler = sweep.scheduler().describe(trials);
+    if (scheduler != null) {
+      out.println("scheduler: " + scheduler);
+      out.printf("  %,d of the %,d epochs when the trials keep their order at every rung or check and none diverges;"
+          + " the estimates below count these%n", epochs, budget);
+    }
     int combos = sweep.searcher().combinations().size();
     int asked = sweep.points().size() * combos * sweep.seeds().size();
     String proposed = sweep.random() == null ? combos + " grid combinations"
@@ -155,7 +167,7 @@ final class PlanCommand implements Callable<Integer> {
           : speed.computeIfAbsent(key, k -> CostEstimate.probe(t.config(), Math.max(1, Runtime.getRuntime().availableProcessors() / slots)));
       CostEstimate.Work w = CostEstimate.work(t.config());
       // evaluation runs forward only: about a third of a training step per image
-      seconds += t.config().epochs() * (w.trainImages() + w.evalImages() / 3.0) / ips;
+      seconds += trained.get(t.id()) * (w.trainImages() + w.evalImages() / 3.0) / ips;
     }
     if (throughput == null) {
       speed.forEach((k, v) -> out.printf("probe %s: %,.0f training images/s per trial%n", k, v));

@@ -29,6 +29,8 @@ import java.util.Map;
  * search:                        # instead of grid: seeded random search
  *   {type: random, samples: 20, seed: 0,
  *    space: {gamma: {log_uniform: [1e-5, 1e-2]}, width: {int: [64, 512]}, optimizer: {choice: [bop, adam-latent]}}}
+ * scheduler: {type: asha, min_epochs: 1, eta: 3, metric: test_acc, mode: max}   # optional: early stopping
+ * scheduler: {type: median, grace_epochs: 1, interval_epochs: 1, min_trials: 3, metric: test_acc, mode: max}
  * </pre>
  */
 public final class SpecParser {
@@ -164,33 +166,37 @@ public final class SpecParser {
           + " trials (points x grid x seeds), more than the limit of " + String.format("%,d", maxTrials)
           + "; give --max-trials N to allow more");
     }
-    Grid.expand(spec); // resolves every trial: ranges, dependent defaults, duplicates
+    List<Trial> trials = Grid.expand(spec); // resolves every trial: ranges, dependent defaults, duplicates
+    String pointless = spec.scheduler().refusal(trials);
+    if (pointless != null) {
+      throw new SpecException(source + ": scheduler." + pointless);
+    }
     return spec;
   }
 
-  static final List<String> SCHEDULER_KEYS = List.of("type", "min_epochs", "eta", "metric", "mode");
+  static final List<String> SCHEDULERS = List.of("asha", "median");
+  static final List<String> ASHA_KEYS = List.of("type", "min_epochs", "eta", "metric", "mode");
+  static final List<String> MEDIAN_KEYS = List.of("type", "grace_epochs", "interval_epochs", "min_trials", "metric",
+      "mode");
   static final List<String> METRICS = List.of("test_acc", "test_loss", "train_acc", "train_loss", "val_acc", "val_loss");
 
   private static Scheduler scheduler(Object node, String source) {
     if (!(node instanceof Map<?, ?> m)) {
-      throw new SpecException(source + ": scheduler: must be a mapping with keys " + SCHEDULER_KEYS);
+      throw new SpecException(source + ": scheduler: must be a mapping with a type (" + String.join(" or ", SCHEDULERS)
+          + ") and its keys");
     }
+    String type = String.valueOf(m.get("type"));
+    if (!SCHEDULERS.contains(type)) {
+      throw new SpecException(source + ": scheduler.type: must be " + String.join(" or ", SCHEDULERS) + ", got "
+          + m.get("type") + Settings.didYouMean(type, SCHEDULERS));
+    }
+    List<String> keys = type.equals("asha") ? ASHA_KEYS : MEDIAN_KEYS;
     for (Object key : m.keySet()) {
-      if (!SCHEDULER_KEYS.contains(String.valueOf(key))) {
-        throw new SpecException(source + ": scheduler." + key + ": unknown key"
-            + Settings.didYouMean(String.valueOf(key), SCHEDULER_KEYS));
+      if (!keys.contains(String.valueOf(key))) {
+        String hint = Settings.didYouMean(String.valueOf(key), keys);
+        throw new SpecException(source + ": scheduler." + key + ": unknown key for type " + type
+            + (hint.isEmpty() ? " (its keys: " + String.join(", ", keys) + ")" : hint));
       }
-    }
-    if (!"asha".equals(m.get("type"))) {
-      throw new SpecException(source + ": scheduler.type: must be asha, got " + m.get("type"));
-    }
-    Object minEpochs = m.containsKey("min_epochs") ? m.get("min_epochs") : 1;
-    if (!(minEpochs instanceof Integer me) || me < 1) {
-      throw new SpecException(source + ": scheduler.min_epochs: an integer >= 1, got " + minEpochs);
-    }
-    Object eta = m.containsKey("eta") ? m.get("eta") : 3;
-    if (!(eta instanceof Integer e) || e < 2) {
-      throw new SpecException(source + ": scheduler.eta: an integer >= 2, got " + eta);
     }
     Object metric = m.containsKey("metric") ? m.get("metric") : "test_acc";
     if (!METRICS.contains(String.valueOf(metric))) {
@@ -200,7 +206,21 @@ public final class SpecParser {
     if (!"max".equals(mode) && !"min".equals(mode)) {
       throw new SpecException(source + ": scheduler.mode: max or min, got " + mode);
     }
-    return new Scheduler("asha", me, e, String.valueOf(metric), String.valueOf(mode));
+    if (type.equals("asha")) {
+      return new Scheduler.Asha(count(m, "min_epochs", 1, 1, source), count(m, "eta", 3, 2, source),
+          String.valueOf(metric), String.valueOf(mode));
+    }
+    return new Scheduler.MedianStopping(count(m, "grace_epochs", 1, 1, source), count(m, "interval_epochs", 1, 1, source),
+        count(m, "min_trials", 3, 1, source), String.valueOf(metric), String.valueOf(mode));
+  }
+
+  /** An integer key of the scheduler, at least {@code min}. */
+  private static int count(Map<?, ?> m, String key, int otherwise, int min, String source) {
+    Object v = m.containsKey(key) ? m.get(key) : otherwise;
+    if (!(v instanceof Integer i) || i < min) {
+      throw new SpecException(source + ": scheduler." + key + ": an integer >= " + min + ", got " + v);
+    }
+    return i;
   }
 
   static final List<String> SEARCH_KEYS = List.of("type", "samples", "seed", "space");

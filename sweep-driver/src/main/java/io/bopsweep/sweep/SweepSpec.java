@@ -15,7 +15,9 @@ import java.util.Map;
  * @param seeds the seeds every point is repeated for
  * @param needsCluster the spec says it does not fit one machine (e.g. ImageNet); plan works, sweep warns
  * @param random a random search that proposes the combinations instead of the grid (then empty), or null
- * @param scheduler stops trials early (successive halving), or null: every trial trains all its epochs
+ * @param scheduler decides round by round how far each trial trains ({@link Scheduler.Asha},
+ *     {@link Scheduler.MedianStopping}); {@link Scheduler.FullBudget} (also when given null): every
+ *     trial trains all its epochs in one round
  */
 public record SweepSpec(
     String name,
@@ -28,6 +30,10 @@ public record SweepSpec(
     boolean needsCluster,
     Searcher.RandomSearch random,
     Scheduler scheduler) {
+
+  public SweepSpec {
+    scheduler = scheduler == null ? new Scheduler.FullBudget() : scheduler;
+  }
 
   public SweepSpec(String name, String description, String source, Map<String, Object> fixed,
       Map<String, List<Object>> grid, List<Map<String, Object>> points, List<Long> seeds, boolean needsCluster) {

@@ -63,6 +63,9 @@ class BadInputTest {
     spec("mlp-width-wraps.yaml", "fixed: {width: 4294967312}\n");
     spec("convnet-width-huge.yaml", "fixed: {model: convnet, width: 1.0e6}\n");
     spec("batch-huge.yaml", "fixed: {batch_size: 1000000000}\n");
+    spec("median-bad-key.yaml", "fixed: {epochs: 3}\ngrid: {gamma: [1.0e-4, 1.0e-3, 1.0e-2, 1.0e-1]}\n"
+        + "scheduler: {type: median, grace: 1}\n");
+    spec("median-pointless.yaml", "fixed: {epochs: 2}\ngrid: {gamma: [1.0e-4, 1.0e-3]}\nscheduler: {type: median}\n");
     Path notStore = Files.createDirectories(dir.resolve("not-a-store"));
     Files.writeString(notStore.resolve("mine.txt"), "precious");
     Path old = Files.createDirectories(dir.resolve("old-store"));
@@ -164,6 +167,8 @@ class BadInputTest {
         Arguments.of("plan DIR/mlp-width-wraps.yaml", "width 4294967312 gives mlp layers of 4294967312 units; at most 16384"),
         Arguments.of("sweep DIR/convnet-width-huge.yaml --results DIR/r", "width 1000000 gives convnet layers of 64000000 units"),
         Arguments.of("plan DIR/batch-huge.yaml", "batch_size 1000000000: a batch of mnist images is 784000000000 numbers"),
+        Arguments.of("sweep DIR/median-bad-key.yaml --results DIR/r", "median-bad-key.yaml: scheduler.grace: unknown key for type median"),
+        Arguments.of("plan DIR/median-pointless.yaml", "median-pointless.yaml: scheduler.min_trials: 3 other trials are needed at a check, and the sweep has 2 trials"),
         // data files
         Arguments.of("data fetch mnist --from DIR/bad-mnist --data-dir DIR/cache", "holds 10 images but train-labels-idx1-ubyte holds 9 labels"),
         Arguments.of("data fetch mnist --from DIR/wrong-magic --data-dir DIR/cache", "train-images-idx3-ubyte: not an IDX image file"),

@@ -38,8 +38,8 @@ class AshaSweepTest {
     Path results = tmp.resolve("results");
     SweepLocalModeTest.Run run = SweepLocalModeTest.cli("sweep", spec.toString(), "--results", results.toString());
     assertEquals(0, run.exit(), run.out() + run.err());
-    assertTrue(run.out().contains("sweep asha-it: 1 done, 0 diverged, 0 failed, 2 stopped (of 3 trials; 5 epochs"
-        + " trained in this run)"), run.out());
+    assertTrue(run.out().contains("sweep asha-it: 1 done, 0 diverged, 0 failed, 2 stopped (of 3 run; 0 were already"
+        + " done); 5 epochs trained in 2 rounds; wall "), run.out());
 
     ResultStore store = ResultStore.open(results.toString(), new Configuration());
     List<Trial> trials = Grid.expand(SpecParser.parse(spec));
@@ -91,6 +91,7 @@ class AshaSweepTest {
 
     SweepLocalModeTest.Run again = SweepLocalModeTest.cli("sweep", spec.toString(), "--results", results.toString());
     assertEquals(0, again.exit(), again.out() + again.err());
-    assertTrue(again.out().contains("0 epochs trained in this run"), again.out());
+    assertTrue(again.out().contains("sweep asha-it: all 3 trials done (2 of them stopped early); nothing to run"),
+        again.out());
   }
 }

@@ -198,6 +198,35 @@ class FaultToleranceTest {
     }
   }
 
+  static final String MEDIAN_SPEC = """
+      name: median-faults
+      fixed: {dataset: mnist, model: mlp, width: 32, optimizer: bop, bop_start: sign, epochs: 3, batch_size: 100,
+              train_limit: 4000, test_limit: 500}
+      grid: {gamma: [1.0e-4, 1.0e-3, 1.0e-2, 1.0e-1]}
+      scheduler: {type: median, grace_epochs: 1, min_trials: 2}
+      """;
+
+  @Test
+  void aMedianStoppingSweepKilledMidRoundAndRerunMakesTheSameDecisions() throws Exception {
+    Path spec = Files.writeString(tmp.resolve("median-faults.yaml"), MEDIAN_SPEC);
+    Path reference = tmp.resolve("reference");
+    assertEquals(0, cli("sweep", spec.toString(), "--results", reference.toString()));
+    Map<String, TrialStatus> decided = store(reference).committed();
+    assertTrue(decided.containsValue(TrialStatus.STOPPED), decided.toString());
+
+    Path results = tmp.resolve("results");
+    Process p = driver(spec, results, tmp.resolve("median-killed.log"));
+    awaitOrFail(() -> Files.exists(results.resolve("STORE.json")) && store(results).committed().size() >= 1
+        && store(results).committed().size() < 4, 240, "the first check's round partly committed");
+    p.descendants().forEach(ProcessHandle::destroyForcibly);
+    p.destroyForcibly();
+    assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+
+    assertEquals(0, cli("sweep", spec.toString(), "--results", results.toString()), "the same command again");
+    assertEquals(decided, store(results).committed(), "the same trials stopped and continued");
+    assertEquals(metrics(reference), metrics(results), "the same epochs stored");
+  }
+
   @Test
   void aKillBetweenTheTwoCommitRenamesLeavesTheTrialInvisibleAndTheRerunCompletesIt() throws Exception {
     Path spec = Files.writeString(tmp.resolve("faults.yaml"), SPEC);

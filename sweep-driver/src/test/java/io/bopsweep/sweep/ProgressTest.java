@@ -8,7 +8,10 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import io.bopsweep.trainer.train.TrialStatus;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,7 +29,7 @@ class ProgressTest {
     BlockingFileSystem.arm();
     try {
       Progress progress = new Progress(store, new PrintWriter(new StringWriter(), true), null, 1);
-      progress.start(List.of(), 0, 0);
+      progress.start(List.of(), new Progress.Round(1, false, Map.of(), Map.of(), Set.of()));
       assertTrue(BlockingFileSystem.entered.await(60, TimeUnit.SECONDS), "the progress thread reads the store");
       Thread stopper = new Thread(progress::stop, "stopper");
       stopper.start();
@@ -47,13 +50,47 @@ class ProgressTest {
   @Test
   void aTrialStoppedAtARungCountsItsTrainedEpochsAndIsShownApart() throws Exception {
     ResultStore store = ResultStore.openOrCreate(tmp.resolve("stopped").toString(), new Configuration());
-    store.commit(LiveEpochsTest.result("stopped", io.bopsweep.trainer.train.TrialStatus.STOPPED, 1,
-        List.of(LiveEpochsTest.epoch(1, 0.8))));
-    store.commit(LiveEpochsTest.result("done", io.bopsweep.trainer.train.TrialStatus.DONE, 1,
+    store.commit(LiveEpochsTest.result("stopped", TrialStatus.STOPPED, 1, List.of(LiveEpochsTest.epoch(1, 0.8))));
+    store.commit(LiveEpochsTest.result("done", TrialStatus.DONE, 1,
         List.of(LiveEpochsTest.epoch(1, 0.8), LiveEpochsTest.epoch(2, 0.85), LiveEpochsTest.epoch(3, 0.9))));
     Progress progress = new Progress(store, new PrintWriter(new StringWriter(), true), null, 1000);
-    String line = progress.snapshot(java.util.Set.of("stopped", "done"), java.util.Map.of("stopped", 3, "done", 3), 6, 0,
-        2, System.nanoTime());
-    assertTrue(line.startsWith("trials 1/2 done, 1 stopped, 0 running, 0 failed; epochs 4/6;"), line);
+    // a round that trains "stopped" to its rung at epoch 1 and "done" to its 3 epochs
+    Progress.Round round = new Progress.Round(1, true, Map.of(), Map.of("stopped", 1, "done", 3), Set.of());
+    String line = progress.snapshot(Set.of("stopped", "done"), round, System.nanoTime());
+    assertTrue(line.startsWith("trials 1/2 done, 1 stopped, 0 running, 0 failed; round 1: epochs 4/4;"), line);
+    assertTrue(line.endsWith("; ETA 0m00s this round"), line);
+  }
+
+  @Test
+  void aTrialContinuedFromItsRungIsRunningAndTheEtaIsTheRoundsFromItsPace() throws Exception {
+    ResultStore store = ResultStore.openOrCreate(tmp.resolve("round2").toString(), new Configuration());
+    // "a" and "b" were stopped at epoch 1; this round continues "a" to epoch 5 and "c" is done
+    store.commit(LiveEpochsTest.result("a", TrialStatus.STOPPED, 1, List.of(LiveEpochsTest.epoch(1, 0.8))));
+    store.commit(LiveEpochsTest.result("b", TrialStatus.STOPPED, 1, List.of(LiveEpochsTest.epoch(1, 0.7))));
+    store.commit(LiveEpochsTest.result("c", TrialStatus.DONE, 1, List.of(LiveEpochsTest.epoch(1, 0.6))));
+    store.writeSmall(new org.apache.hadoop.fs.Path(store.root(), "_checkpoints/a/progress.json"),
+        "{\"epoch\":2,\"epochs\":5,\"best_test_acc\":0.95}");
+    Progress progress = new Progress(store, new PrintWriter(new StringWriter(), true), null, 1000);
+    Progress.Round round = new Progress.Round(2, true, Map.of("a", 1), Map.of("a", 5), Set.of());
+    // one of the round's four epochs took 100 s: three more take 300 s
+    String line = progress.snapshot(new java.util.LinkedHashSet<>(List.of("a", "b", "c")), round,
+        System.nanoTime() - 100_000_000_000L);
+    assertTrue(line.startsWith("trials 1/3 done, 1 stopped, 1 running, 0 failed; round 2: epochs 1/4;"
+        + " best test acc 0.9500 (a); ETA 5m0"), line);
+    assertTrue(line.endsWith("s this round"), line);
+  }
+
+  @Test
+  void aSweepWithoutEarlyStoppingIsOneRoundOfFullBudgetsAndSaysNothingOfRounds() throws Exception {
+    ResultStore store = ResultStore.openOrCreate(tmp.resolve("grid").toString(), new Configuration());
+    store.commit(LiveEpochsTest.result("old", TrialStatus.DONE, 1, List.of(LiveEpochsTest.epoch(1, 0.8))));
+    store.commit(LiveEpochsTest.result("failed", TrialStatus.FAILED, 1, List.of()));
+    Progress progress = new Progress(store, new PrintWriter(new StringWriter(), true), null, 1000);
+    Progress.Round round = new Progress.Round(1, false, Map.of(), Map.of("failed", 2, "new", 2), Set.of("failed"));
+    String line = progress.snapshot(new java.util.LinkedHashSet<>(List.of("old", "failed", "new")), round,
+        System.nanoTime());
+    assertTrue(line.startsWith("trials 1/3 done, 0 running, 0 failed; epochs 0/4; best test acc 0.8000 (old); ETA ?"),
+        "a FAILED row from before the round is not this round's failure: " + line);
+    assertTrue(line.endsWith("ETA ?"), line);
   }
 }

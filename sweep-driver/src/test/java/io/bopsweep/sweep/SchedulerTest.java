@@ -12,7 +12,7 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 class SchedulerTest {
-  static final Scheduler ASHA = new Scheduler("asha", 1, 3, "test_acc", "max");
+  static final Scheduler.Asha ASHA = new Scheduler.Asha(1, 3, "test_acc", "max");
 
   /** Nine Bop trials of 9 epochs; trial i's test accuracy at every epoch is ACC[i]. */
   static final double[] ACC = {0.50, 0.90, 0.70, 0.60, 0.95, 0.10, 0.80, 0.30, 0.40};
@@ -48,8 +48,8 @@ class SchedulerTest {
   void rungsAreMinEpochsTimesPowersOfEtaThenTheTrialsEpochs() {
     assertEquals(List.of(1, 3, 9), ASHA.rungs(9));
     assertEquals(List.of(1, 3, 9, 20), ASHA.rungs(20));
-    assertEquals(List.of(2, 4, 8, 10), new Scheduler("asha", 2, 2, "test_acc", "max").rungs(10));
-    assertEquals(List.of(5), new Scheduler("asha", 5, 3, "test_acc", "max").rungs(5));
+    assertEquals(List.of(2, 4, 8, 10), new Scheduler.Asha(2, 2, "test_acc", "max").rungs(10));
+    assertEquals(List.of(5), new Scheduler.Asha(5, 3, "test_acc", "max").rungs(5));
   }
 
   @Test
@@ -103,12 +103,39 @@ class SchedulerTest {
 
   @Test
   void minModePromotesTheLowestAndDivergedTrialsAreNotPromoted() {
-    Scheduler byLoss = new Scheduler("asha", 1, 3, "test_loss", "min");
+    Scheduler byLoss = new Scheduler.Asha(1, 3, "test_loss", "min");
     for (int i = 0; i < 9; i++) {
       train(i, 1);
     }
     store.put(TRIALS.get(5).id(), new Scheduler.Stored(TrialStatus.DIVERGED, Map.of(1, 0.10)));
     // lowest "loss" (here ACC) among the eight that did not diverge: trials 7 (0.30), 8 (0.40)
     assertEquals(expect(3, 7, 8), byLoss.nextRound(TRIALS, this::stored));
+  }
+  @Test
+  void withoutASchedulerOneRoundTrainsEveryTrialThatIsNotDoneOrDivergedToItsEpochs() {
+    Scheduler none = new Scheduler.FullBudget();
+    assertEquals(expect(9, 0, 1, 2, 3, 4, 5, 6, 7, 8), none.nextRound(TRIALS, this::stored));
+    store.put(TRIALS.get(0).id(), new Scheduler.Stored(TrialStatus.DONE, Map.of()));
+    store.put(TRIALS.get(1).id(), new Scheduler.Stored(TrialStatus.DIVERGED, Map.of()));
+    store.put(TRIALS.get(2).id(), new Scheduler.Stored(TrialStatus.FAILED, Map.of()));
+    store.put(TRIALS.get(3).id(), new Scheduler.Stored(TrialStatus.STOPPED, Map.of(1, 0.5)));
+    assertEquals(expect(9, 2, 3, 4, 5, 6, 7, 8), none.nextRound(TRIALS, this::stored),
+        "failed ones again; one another spec's scheduler stopped goes on to its epochs");
+    for (int i = 2; i < 9; i++) {
+      store.put(TRIALS.get(i).id(), new Scheduler.Stored(TrialStatus.DONE, Map.of()));
+    }
+    assertEquals(Map.of(), none.nextRound(TRIALS, this::stored));
+    assertEquals(null, none.metric(), "reads no epochs");
+  }
+
+  @Test
+  void planCountsTheEpochsEachTrialTrainsWhenTheTrialsKeepTheirOrder() {
+    Map<String, Integer> asha = ASHA.simulate(TRIALS);
+    assertEquals(9 + 3 * 2 + 6, asha.values().stream().mapToInt(Integer::intValue).sum());
+    assertEquals(9, asha.get(TRIALS.get(8).id()), "trial i has metric i: the last is the best");
+    assertEquals("asha by test_acc (max): rungs at epochs 1, 3 and at each trial's epochs; the best 1/3 of a rung go on",
+        ASHA.describe(TRIALS));
+    Map<String, Integer> none = new Scheduler.FullBudget().simulate(TRIALS);
+    assertEquals(81, none.values().stream().mapToInt(Integer::intValue).sum());
   }
 }

@@ -85,12 +85,12 @@ class StoreRepairTest {
     Files.createDirectories(root.resolve("_checkpoints/t1"));
     Files.writeString(root.resolve("_checkpoints/t1/progress.json"), "{\"epoch\":3,\"epochs\":4}");
     Progress progress = new Progress(store, new PrintWriter(new StringWriter()), null, 1000);
-    Map<String, Integer> epochsOf = Map.of("t1", 4, "t2", 4);
-    String running = progress.snapshot(Set.of("t1", "t2"), epochsOf, 8, 0, 2, System.nanoTime());
+    Progress.Round round = new Progress.Round(1, false, Map.of(), Map.of("t1", 4, "t2", 4), Set.of());
+    String running = progress.snapshot(Set.of("t1", "t2"), round, System.nanoTime());
     assertTrue(running.contains("epochs 3/8"), running);
     // the commit renamed the trials file and removed the progress file; the listing of trials/ was taken before
     Files.delete(root.resolve("_checkpoints/t1/progress.json"));
-    String between = progress.snapshot(Set.of("t1", "t2"), epochsOf, 8, 0, 2, System.nanoTime());
+    String between = progress.snapshot(Set.of("t1", "t2"), round, System.nanoTime());
     assertTrue(between.contains("epochs 3/8"), between);
     assertFalse(between.contains("epochs 0/8"), between);
   }

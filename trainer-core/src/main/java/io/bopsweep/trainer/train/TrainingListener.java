@@ -14,7 +14,8 @@ public interface TrainingListener {
 
   /**
    * After {@link #onEpoch}, for every epoch but the last: true ends the trial here with status
-   * STOPPED, its epochs and checkpoint kept.
+   * STOPPED, its epochs and checkpoint kept. Also asked once, before training, for the last epoch a
+   * checkpoint restored (if not the last): true ends the trial there without training an epoch.
    */
   default boolean stopAfter(TrialConfig config, EpochRecord record) {
     return false;

@@ -105,6 +105,13 @@ public final class TrialRunner {
       }
       start[0] = records.size();
       options.listener().onTrialStart(cfg, start[0]);
+      if (!records.isEmpty() && records.size() < cfg.epochs()
+          && options.listener().stopAfter(cfg, records.get(records.size() - 1))) {
+        // the checkpoint already reaches where the listener stops (a rerun of a task that was killed
+        // between that epoch's checkpoint and its commit): no epoch past it is trained
+        return new TrialOutcome(TrialStatus.STOPPED, records, data.variant(), start[0],
+            "stopped after epoch " + records.size(), seconds(t0));
+      }
       KernelView view = KernelView.BINARY;
       Pass trainPass = new Pass(true, view, cfg.bnMomentum());
       Shape batchShape = new Shape(batch, train.channels(), train.height(), train.width());

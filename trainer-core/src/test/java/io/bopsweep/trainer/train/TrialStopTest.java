@@ -38,6 +38,14 @@ class TrialStopTest {
     assertEquals(List.of(straight.get(0)), stopped.epochs().stream().map(EpochRecord::withoutTimings).toList());
     assertNull(model[0], "a stopped trial hands over no final model");
 
+    // run again with the same listener (a task rerun after a kill between checkpoint and commit): nothing trained
+    TrialOutcome again = TrialRunner.run(cfg, data,
+        TrialRunner.Options.defaults().withCheckpoints(checkpoints).withListener(stopAtOne));
+    assertEquals(TrialStatus.STOPPED, again.status());
+    assertEquals(1, again.startEpoch());
+    assertEquals(List.of(straight.get(0)), again.epochs().stream().map(EpochRecord::withoutTimings).toList(),
+        "no epoch past the one the listener stops at");
+
     TrialOutcome continued = TrialRunner.run(cfg, data, TrialRunner.Options.defaults().withCheckpoints(checkpoints));
     assertEquals(1, continued.startEpoch(), "epoch 1 is not trained again");
     assertEquals(straight, ResumeAndConcurrencyTest.metrics(continued));
