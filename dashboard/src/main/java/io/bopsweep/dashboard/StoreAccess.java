@@ -18,13 +18,18 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.parquet.conf.HadoopParquetConfiguration;
+import org.apache.parquet.conf.ParquetConfiguration;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.filter2.compat.FilterCompat;
 import org.apache.parquet.filter2.predicate.FilterApi;
 import org.apache.parquet.filter2.predicate.FilterPredicate;
 import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.api.InitContext;
+import org.apache.parquet.hadoop.api.ReadSupport;
 import org.apache.parquet.hadoop.example.GroupReadSupport;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.GroupType;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
@@ -64,12 +69,14 @@ public final class StoreAccess {
 
   private final String uri;
   private final Configuration conf;
+  private final ParquetConfiguration parquetConf;
   private final Path root;
   private final FileSystem fs;
 
   private StoreAccess(String uri, Configuration conf, Path root, FileSystem fs) {
     this.uri = uri;
     this.conf = conf;
+    this.parquetConf = new HadoopParquetConfiguration(conf);
     this.root = root;
     this.fs = fs;
   }
@@ -136,8 +143,8 @@ public final class StoreAccess {
   /** The rows of a trials file as column to value (timestamps as ISO text), columns in file order, without {@link #TRIAL_COLUMNS_SKIPPED}. */
   public List<Map<String, Object>> readTrialRows(StoredFile file) throws IOException {
     List<Map<String, Object>> rows = new ArrayList<>();
-    try (ParquetReader<Group> reader = ParquetReader.builder(new Projection(c -> !TRIAL_COLUMNS_SKIPPED.contains(c)),
-        new Path(root, "trials/" + file.name())).withConf(conf).build()) {
+    try (ParquetReader<Group> reader = reader(new Path(root, "trials/" + file.name()),
+        c -> !TRIAL_COLUMNS_SKIPPED.contains(c), FilterCompat.NOOP)) {
       Group g;
       while ((g = reader.read()) != null) {
         rows.add(plainRow(g));
@@ -173,8 +180,8 @@ public final class StoreAccess {
   /** The trial ids whose rows an epochs file holds (only its trial_id column is read). */
   public Set<String> trialIdsIn(StoredFile file) throws IOException {
     Set<String> ids = new HashSet<>();
-    try (ParquetReader<Group> reader = ParquetReader.builder(new Projection("trial_id"::equals),
-        new Path(root, "epochs/" + file.name())).withConf(conf).build()) {
+    try (ParquetReader<Group> reader = reader(new Path(root, "epochs/" + file.name()), "trial_id"::equals,
+        FilterCompat.NOOP)) {
       Group g;
       while ((g = reader.read()) != null) {
         ids.add(g.getString("trial_id", 0));
@@ -231,8 +238,7 @@ public final class StoreAccess {
 
   private List<EpochRow> readEpochRows(Path file, FilterCompat.Filter filter) throws IOException {
     List<EpochRow> out = new ArrayList<>();
-    try (ParquetReader<Group> reader = ParquetReader.builder(new Projection(EPOCH_COLUMNS::contains), file)
-        .withConf(conf).withFilter(filter).build()) {
+    try (ParquetReader<Group> reader = reader(file, EPOCH_COLUMNS::contains, filter)) {
       Group g;
       while ((g = reader.read()) != null) {
         out.add(new EpochRow(g.getString("trial_id", 0), g.getInteger("attempt", 0), g.getInteger("epoch", 0),
@@ -250,6 +256,30 @@ public final class StoreAccess {
     }
     int i = t.getFieldIndex(column);
     return g.getFieldRepetitionCount(i) == 0 ? null : g.getDouble(i, 0);
+  }
+
+  /**
+   * A reader of the columns {@code keep} admits. Built on this store's configuration: the builder
+   * that takes a path starts from a new Hadoop configuration, whose loading (XML parsing) costs
+   * more than reading a small file.
+   */
+  private ParquetReader<Group> reader(Path file, Predicate<String> keep, FilterCompat.Filter filter) throws IOException {
+    return new GroupReader(HadoopInputFile.fromPath(file, conf), parquetConf, new Projection(keep)).withFilter(filter)
+        .build();
+  }
+
+  private static final class GroupReader extends ParquetReader.Builder<Group> {
+    private final ReadSupport<Group> support;
+
+    GroupReader(InputFile file, ParquetConfiguration conf, ReadSupport<Group> support) {
+      super(file, conf);
+      this.support = support;
+    }
+
+    @Override
+    protected ReadSupport<Group> getReadSupport() {
+      return support;
+    }
   }
 
   /** Reads the columns of a file's own schema that {@code keep} admits, whatever schema version wrote it. */
