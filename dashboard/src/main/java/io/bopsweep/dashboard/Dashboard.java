@@ -62,9 +62,20 @@ public final class Dashboard {
     return store;
   }
 
-  /** Starts reading the committed trials in the background and returns at once; pages say how far it is. */
-  public void startIndexing() throws IOException {
-    index.start();
+  /**
+   * Starts reading the committed trials in the background, their listing too, and returns at once;
+   * pages say how far it is. A listing that fails is tried again by the next request, which says why.
+   */
+  public void startIndexing() {
+    Thread t = new Thread(() -> {
+      try {
+        index.start();
+      } catch (IOException e) {
+        // the next request lists trials/ again and answers with the error
+      }
+    }, "bopsweep-dashboard-index-start");
+    t.setDaemon(true);
+    t.start();
   }
 
   /** Reads the committed trials (all of them on the first call, then only new or changed files) and waits for that. */
@@ -146,8 +157,9 @@ public final class Dashboard {
       } else if (progress.contains(id)) {
         out.add(new Curve(id, id, "RUNNING", true, TrialIndex.series(List.of())));
       } else if (!snapshot.complete()) {
-        throw new DashboardException("no trial '" + id + "' read yet (indexing " + snapshot.indexing().read() + " of "
-            + snapshot.indexing().total() + " trials files)");
+        TrialIndex.Progress p = snapshot.indexing();
+        throw new DashboardException("no trial '" + id + "' read yet (indexing: "
+            + (p.total() < 0 ? "listing trials/" : p.read() + " of " + p.total() + " trials files read") + ")");
       } else {
         throw new DashboardException("no trial '" + id + "' in the store");
       }

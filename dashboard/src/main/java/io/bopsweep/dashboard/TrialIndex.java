@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * kept until their files change.
  */
 final class TrialIndex {
-  /** How far a pass is: trials files read (or found unreadable) of those it reads. */
+  /** How far a pass is: trials files read (or found unreadable) of those it reads ({@code total} -1 while it lists trials/). */
   record Progress(int read, int total) {}
 
   /**
@@ -62,13 +62,10 @@ final class TrialIndex {
   private record Rows(long changes, List<Map<String, Object>> rows) {}
 
   private static final class Pass {
-    final int total;
+    /** The files this pass reads; -1 while trials/ is being listed. */
+    volatile int total = -1;
     final AtomicInteger read = new AtomicInteger();
     final CompletableFuture<Void> done = new CompletableFuture<>();
-
-    Pass(int total) {
-      this.total = total;
-    }
   }
 
   /** How old a directory time must be to trust that nothing changed in its last milliseconds. */
@@ -116,37 +113,52 @@ final class TrialIndex {
    * Starts a pass unless one is under way or nothing changed: lists trials/ (skipped while its
    * modification time stays what it was and was already {@link #SETTLED_MILLIS} old when listed;
    * writers add and replace files by renames, which change it) and hands each new or changed file
-   * to the readers. Returns the pass under way, or null.
+   * to the readers. The caller lists; a request meanwhile does not wait for the listing. Returns the
+   * pass under way, or null.
    */
-  synchronized CompletableFuture<Void> start() throws IOException {
-    if (pass != null && !pass.done.isDone()) {
-      return pass.done;
+  CompletableFuture<Void> start() throws IOException {
+    Pass p;
+    synchronized (this) {
+      if (pass != null && !pass.done.isDone()) {
+        return pass.done;
+      }
+      long dirModified = store.trialsDirModified();
+      if (unreadable.isEmpty() && dirModified > 0 && dirModified == listedDirModified
+          && dirModified < listedAt - SETTLED_MILLIS) {
+        return null;
+      }
+      listedAt = System.currentTimeMillis();
+      listedDirModified = dirModified;
+      p = new Pass();
+      pass = p;
     }
-    long dirModified = store.trialsDirModified();
-    if (unreadable.isEmpty() && dirModified > 0 && dirModified == listedDirModified
-        && dirModified < listedAt - SETTLED_MILLIS) {
-      return null;
-    }
-    listedAt = System.currentTimeMillis();
-    listedDirModified = dirModified;
     Set<String> present = new HashSet<>();
     List<StoreAccess.StoredFile> changed = new ArrayList<>();
-    for (StoreAccess.StoredFile f : store.trialFiles()) {
-      present.add(f.name());
-      Indexed known = byFile.get(f.name());
-      if (known == null || known.modified() != f.modified() || known.length() != f.length()) {
-        changed.add(f);
+    try {
+      for (StoreAccess.StoredFile f : store.trialFiles()) {
+        present.add(f.name());
+        Indexed known = byFile.get(f.name());
+        if (known == null || known.modified() != f.modified() || known.length() != f.length()) {
+          changed.add(f);
+        }
       }
+    } catch (IOException | RuntimeException e) {
+      synchronized (this) {
+        listedDirModified = -1;
+      }
+      p.total = 0;
+      p.done.complete(null);
+      throw e;
     }
     if (byFile.keySet().retainAll(present)) {
       changes.incrementAndGet();
     }
     unreadable.keySet().retainAll(present);
+    p.total = changed.size();
     if (changed.isEmpty()) {
+      p.done.complete(null);
       return null;
     }
-    Pass p = new Pass(changed.size());
-    pass = p;
     for (StoreAccess.StoredFile f : changed) {
       readers.execute(() -> read(f, p));
     }

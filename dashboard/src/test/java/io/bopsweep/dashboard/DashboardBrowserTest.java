@@ -408,7 +408,8 @@ class DashboardBrowserTest {
     late.startIndexing();
     try (DashboardServer s = DashboardServer.start(late, "127.0.0.1", 0)) {
       browser.get(s.url() + "trials");
-      waitFor("window.bopsweep.trials && window.bopsweep.indexing");
+      // the listing of trials/ runs in the background too: wait until it has counted the files
+      waitFor("window.bopsweep.trials && window.bopsweep.indexing && window.bopsweep.indexing.total === " + trials);
       String banner = browser.findElement(By.id("indexing")).getText();
       assertTrue(banner.contains("0 of " + trials + " trials files read"), banner);
       assertEquals(0L, js("return window.bopsweep.trials.total"));

@@ -81,7 +81,8 @@ function poll(fn) {
 function showIndexing(indexing, unreadable) {
   const p = document.getElementById('indexing');
   const parts = [];
-  if (indexing) parts.push(`Indexing the store: ${indexing.read} of ${indexing.total} trials files read; what is shown is from those read so far.`);
+  if (indexing && indexing.total < 0) parts.push('Indexing the store: listing its trials files; what is shown is from those read so far.');
+  else if (indexing) parts.push(`Indexing the store: ${indexing.read} of ${indexing.total} trials files read; what is shown is from those read so far.`);
   if (unreadable && unreadable.length) parts.push(`${unreadable.length} trials files could not be read (tried again on the next request): ${unreadable.join('; ')}`);
   p.textContent = parts.join(' ');
   p.hidden = !parts.length;
