@@ -3,7 +3,10 @@ package io.bopsweep.dashboard;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import org.apache.spark.sql.SparkSession;
 
@@ -21,42 +25,75 @@ public final class Dashboard {
   /** A sweep's trials by status, and how many epochs they ran. */
   public record SweepSummary(String sweep, int trials, Map<String, Integer> counts, long epochsDone) {}
 
-  /** The sweeps page: the committed sweeps, the running trials, the manifests. */
+  /**
+   * The sweeps page: the committed sweeps, the running trials, the manifests; {@code indexing}
+   * where the trials files are still being read (the counts are of those read so far).
+   */
   public record Overview(String store, List<SweepSummary> sweeps, List<RunningTrial> running, Double etaSeconds,
-      List<StoreAccess.Manifest> manifests) {}
+      List<ManifestView> manifests, TrialIndex.Progress indexing, List<String> unreadable) {}
 
-  /** One trial's curve; {@code running} where it has no trials row yet. */
+  /** One trial's curve; {@code running} where it comes from a running attempt's epochs (_live/). */
   public record Curve(String trialId, String label, String status, boolean running, EpochSeries series) {}
 
   /** Mean and std bands of a group of trials (the seeds of one configuration). */
   public record Group(String label, List<String> trialIds, Map<String, Bands> bands) {}
 
+  /** How long a request waits for a pass of the index before it answers from the rows read so far. */
+  static final Duration REQUEST_WAIT = Duration.ofMillis(500);
+
   private final StoreAccess store;
   private final TrialIndex index;
   private final SparkViews spark;
+  private final Duration requestWait;
 
   public Dashboard(StoreAccess store, Supplier<SparkSession> sessions) {
+    this(store, sessions, TrialIndex.defaultReaders(), REQUEST_WAIT);
+  }
+
+  /** With the index's file readers and a request's wait for a pass given (tests hold the readers). */
+  Dashboard(StoreAccess store, Supplier<SparkSession> sessions, Executor readers, Duration requestWait) {
     this.store = store;
-    this.index = new TrialIndex(store);
+    this.index = new TrialIndex(store, readers);
     this.spark = new SparkViews(sessions, store.uri());
+    this.requestWait = requestWait;
   }
 
   public StoreAccess store() {
     return store;
   }
 
-  /** Reads the committed trials (all of them on the first call, then only new or changed files). */
+  /**
+   * Starts reading the committed trials in the background, their listing too, and returns at once;
+   * pages say how far it is. A listing that fails is tried again by the next request, which says why.
+   */
+  public void startIndexing() {
+    Thread t = new Thread(() -> {
+      try {
+        index.start();
+      } catch (IOException e) {
+        // the next request lists trials/ again and answers with the error
+      }
+    }, "bopsweep-dashboard-index-start");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /** Reads the committed trials (all of them on the first call, then only new or changed files) and waits for that. */
   public int refresh() throws IOException {
     return index.refresh().rows().size();
   }
 
+  private TrialIndex.Snapshot current() throws IOException {
+    return index.current(requestWait);
+  }
+
   public Overview overview() throws IOException {
-    List<Map<String, Object>> rows = index.refresh().rows();
+    TrialIndex.Snapshot snapshot = current();
     Map<String, List<Map<String, Object>>> bySweep = new TreeMap<>();
-    Set<String> committed = new HashSet<>();
-    for (Map<String, Object> r : rows) {
+    Map<String, String> statusById = new HashMap<>();
+    for (Map<String, Object> r : snapshot.rows()) {
       bySweep.computeIfAbsent(String.valueOf(r.get("sweep")), k -> new ArrayList<>()).add(r);
-      committed.add(String.valueOf(r.get("trial_id")));
+      statusById.put(String.valueOf(r.get("trial_id")), String.valueOf(r.get("status")));
     }
     List<SweepSummary> sweeps = new ArrayList<>();
     bySweep.forEach((sweep, trials) -> {
@@ -68,40 +105,61 @@ public final class Dashboard {
       }
       sweeps.add(new SweepSummary(sweep, trials.size(), counts, epochs));
     });
-    List<RunningTrial> running = new ArrayList<>();
-    index.observe(store.progress()).values().stream().filter(r -> !committed.contains(r.trialId())).forEach(running::add);
+    List<RunningTrial> running = new ArrayList<>(store.progress().stream()
+        .filter(r -> !statusById.containsKey(r.trialId())).sorted(Comparator.comparing(RunningTrial::trialId)).toList());
     Double eta = running.stream().map(RunningTrial::secondsLeft).filter(s -> s != null).max(Double::compare).orElse(null);
-    return new Overview(store.uri(), sweeps, running, eta, store.manifests());
+    Set<String> runningIds = new HashSet<>();
+    running.forEach(r -> runningIds.add(r.trialId()));
+    List<ManifestView> manifests = store.manifests().stream()
+        .map(m -> ManifestView.of(m, statusById, runningIds, snapshot.complete())).toList();
+    return new Overview(store.uri(), sweeps, running, eta, manifests, snapshot.indexing(), snapshot.unreadable());
   }
 
   public TrialTable trials(String filter, String sort, boolean descending, int offset, int limit) throws IOException {
-    return TrialTable.page(index.refresh().rows(), filter, sort, descending, offset, Math.min(limit, 1000));
+    TrialIndex.Snapshot snapshot = current();
+    return TrialTable.page(snapshot.rows(), filter, sort, descending, offset, Math.min(limit, 1000))
+        .indexed(snapshot.indexing(), snapshot.unreadable());
   }
 
-  /** Curves of the given trials, committed or running, in the order given. */
+  /**
+   * Curves of the given trials, in the order given: a running attempt's epochs (_live/) where a
+   * trial has them, else its committed epochs, else (a trial running its first epoch) none yet.
+   */
   public List<Curve> curves(List<String> trialIds) throws IOException {
-    Map<String, Map<String, Object>> byId = byId();
-    Map<String, RunningTrial> running = index.observe(store.progress());
+    TrialIndex.Snapshot snapshot = current();
+    Map<String, Map<String, Object>> byId = byId(snapshot);
+    Map<String, Integer> attempts = new HashMap<>();
+    byId.forEach((id, r) -> attempts.put(id, ((Number) r.get("attempt")).intValue()));
+    Map<String, EpochSeries> live = index.liveCurves(attempts);
+    Set<String> progress = new HashSet<>();
+    store.progress().forEach(r -> progress.add(r.trialId()));
     Map<String, EpochSeries> committed = new ConcurrentHashMap<>();
     try {
       // epochs files are read in parallel: the first curve of many trials waits on their reads
-      trialIds.stream().distinct().filter(byId::containsKey).toList().parallelStream().forEach(id -> {
-        try {
-          committed.put(id, index.committedCurve(id, ((Number) byId.get(id).get("attempt")).intValue()));
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
+      trialIds.stream().distinct().filter(id -> byId.containsKey(id) && !live.containsKey(id)).toList().parallelStream()
+          .forEach(id -> {
+            try {
+              committed.put(id, index.committedCurve(id, attempts.get(id), snapshot));
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            }
+          });
     } catch (UncheckedIOException e) {
       throw e.getCause();
     }
     List<Curve> out = new ArrayList<>();
     for (String id : trialIds) {
       Map<String, Object> row = byId.get(id);
-      if (row != null) {
+      if (live.containsKey(id)) {
+        out.add(new Curve(id, row == null ? id : label(row), "RUNNING", true, live.get(id)));
+      } else if (row != null) {
         out.add(new Curve(id, label(row), String.valueOf(row.get("status")), false, committed.get(id)));
-      } else if (running.containsKey(id)) {
-        out.add(new Curve(id, id, "RUNNING", true, index.liveCurve(id)));
+      } else if (progress.contains(id)) {
+        out.add(new Curve(id, id, "RUNNING", true, TrialIndex.series(List.of())));
+      } else if (!snapshot.complete()) {
+        TrialIndex.Progress p = snapshot.indexing();
+        throw new DashboardException("no trial '" + id + "' read yet (indexing: "
+            + (p.total() < 0 ? "listing trials/" : p.read() + " of " + p.total() + " trials files read") + ")");
       } else {
         throw new DashboardException("no trial '" + id + "' in the store");
       }
@@ -114,7 +172,7 @@ public final class Dashboard {
    * mean and std bands of each metric per epoch.
    */
   public List<Group> groups(String sweep, List<String> trialIds) throws IOException {
-    Map<String, Map<String, Object>> byId = byId();
+    Map<String, Map<String, Object>> byId = byId(current());
     List<String> ids = new ArrayList<>();
     if (trialIds.isEmpty()) {
       byId.forEach((id, r) -> {
@@ -144,16 +202,16 @@ public final class Dashboard {
   }
 
   public SparkViews.Answer query(String sql, int limit) throws IOException {
-    return spark.query(sql, limit, index.refresh().version());
+    return spark.query(sql, limit, current().version());
   }
 
   SparkViews.ReportFiles report(String sweep) throws IOException {
-    return spark.report(sweep, index.refresh().version());
+    return spark.report(sweep, current().version());
   }
 
-  private Map<String, Map<String, Object>> byId() throws IOException {
+  private static Map<String, Map<String, Object>> byId(TrialIndex.Snapshot snapshot) {
     Map<String, Map<String, Object>> byId = new LinkedHashMap<>();
-    index.refresh().rows().forEach(r -> byId.put(String.valueOf(r.get("trial_id")), r));
+    snapshot.rows().forEach(r -> byId.put(String.valueOf(r.get("trial_id")), r));
     return byId;
   }
 

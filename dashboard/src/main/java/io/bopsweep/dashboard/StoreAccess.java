@@ -8,36 +8,54 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.Set;
+import java.util.function.Predicate;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.parquet.conf.HadoopParquetConfiguration;
+import org.apache.parquet.conf.ParquetConfiguration;
 import org.apache.parquet.example.data.Group;
+import org.apache.parquet.filter2.compat.FilterCompat;
+import org.apache.parquet.filter2.predicate.FilterApi;
+import org.apache.parquet.filter2.predicate.FilterPredicate;
 import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.api.InitContext;
 import org.apache.parquet.hadoop.api.ReadSupport;
 import org.apache.parquet.hadoop.example.GroupReadSupport;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.parquet.io.InputFile;
+import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.schema.GroupType;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
+import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType;
 import org.apache.parquet.schema.Type;
 
 /**
  * Everything the dashboard reads from a results store, and the only class that knows its layout
- * (trials/, epochs/, _checkpoints/TRIAL_ID/progress.json, _manifests/). Read-only: nothing here
- * writes, renames or deletes.
+ * (trials/, epochs/, _live/TRIAL_ID/epoch-N.parquet, _checkpoints/TRIAL_ID/progress.json,
+ * _manifests/). Read-only: nothing here writes, renames or deletes. A Parquet file of trials/ or
+ * epochs/ may hold the rows of one trial (named by its id, as sweeps write them) or of many (a
+ * compacted store): trial ids are read from the rows, never from file names.
  */
 public final class StoreAccess {
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** The trials columns the dashboard never shows; they are not read. */
+  static final Set<String> TRIAL_COLUMNS_SKIPPED = Set.of("config_json");
   /** The epoch columns the curves read; the rest of an epochs file is skipped. */
-  private static final String EPOCH_PROJECTION = "message epochs { required int32 attempt; required int32 epoch;"
-      + " required double train_loss; required double test_loss; required double test_acc; required double pi_last; }";
+  static final Set<String> EPOCH_COLUMNS = Set.of("trial_id", "attempt", "epoch", "train_loss", "test_loss", "test_acc",
+      "pi_last");
 
   /** One Parquet file of a store directory, as listed. */
   public record StoredFile(String name, long modified, long length) {
-    public String trialId() {
+    /** The trial id a file of one trial is named by; a compacted file's name is no trial id. */
+    public String stem() {
       return name.substring(0, name.length() - ".parquet".length());
     }
   }
@@ -45,19 +63,22 @@ public final class StoreAccess {
   /** One file under _manifests/, as text. */
   public record Manifest(String name, String text) {}
 
+  /** One stored epoch row: the columns the curves draw (null where a file lacks the column). */
+  public record EpochRow(String trialId, int attempt, int epoch, Double testAcc, Double testLoss, Double trainLoss,
+      Double piLast) {}
+
   private final String uri;
   private final Configuration conf;
-  private final Configuration epochConf;
+  private final ParquetConfiguration parquetConf;
   private final Path root;
   private final FileSystem fs;
 
   private StoreAccess(String uri, Configuration conf, Path root, FileSystem fs) {
     this.uri = uri;
     this.conf = conf;
+    this.parquetConf = new HadoopParquetConfiguration(conf);
     this.root = root;
     this.fs = fs;
-    this.epochConf = new Configuration(conf);
-    epochConf.set(ReadSupport.PARQUET_READ_SCHEMA, EPOCH_PROJECTION);
   }
 
   /** Opens a store for reading; a missing or foreign directory is a one-line {@link DashboardException}. */
@@ -112,17 +133,18 @@ public final class StoreAccess {
     if (!fs.exists(dir)) {
       return out;
     }
-    for (FileStatus f : fs.listStatus(dir, p -> p.getName().endsWith(".parquet"))) {
+    for (FileStatus f : fs.listStatus(dir, p -> p.getName().endsWith(".parquet") && !p.getName().startsWith(".")
+        && !p.getName().startsWith("_"))) {
       out.add(new StoredFile(f.getPath().getName(), f.getModificationTime(), f.getLen()));
     }
     return out;
   }
 
-  /** The rows of a trials file as column to value (timestamps as ISO text), columns in file order. */
+  /** The rows of a trials file as column to value (timestamps as ISO text), columns in file order, without {@link #TRIAL_COLUMNS_SKIPPED}. */
   public List<Map<String, Object>> readTrialRows(StoredFile file) throws IOException {
     List<Map<String, Object>> rows = new ArrayList<>();
-    try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), new Path(root, "trials/" + file.name()))
-        .withConf(conf).build()) {
+    try (ParquetReader<Group> reader = reader(new Path(root, "trials/" + file.name()),
+        c -> !TRIAL_COLUMNS_SKIPPED.contains(c), FilterCompat.NOOP)) {
       Group g;
       while ((g = reader.read()) != null) {
         rows.add(plainRow(g));
@@ -131,41 +153,149 @@ public final class StoreAccess {
     return rows;
   }
 
-  /** The epochs file of a trial, or null where there is none. */
-  public StoredFile epochsFile(String trialId) throws IOException {
+  /** The files of epochs/ (one trial's each, or many trials' in a compacted store). */
+  public List<StoredFile> epochFiles() throws IOException {
+    return parquetFiles(new Path(root, "epochs"));
+  }
+
+  /** When epochs/ last changed, as {@link #trialsDirModified()}. */
+  public long epochsDirModified() throws IOException {
     try {
-      FileStatus f = fs.getFileStatus(new Path(root, "epochs/" + trialId + ".parquet"));
+      return fs.getFileStatus(new Path(root, "epochs")).getModificationTime();
+    } catch (FileNotFoundException e) {
+      return 0;
+    }
+  }
+
+  /** The file epochs/NAME.parquet, or null where there is none. */
+  public StoredFile epochsFile(String stem) throws IOException {
+    try {
+      FileStatus f = fs.getFileStatus(new Path(root, "epochs/" + stem + ".parquet"));
       return new StoredFile(f.getPath().getName(), f.getModificationTime(), f.getLen());
     } catch (FileNotFoundException e) {
       return null;
     }
   }
 
-  /** A trial's epochs of the given attempt (the one its trials row committed), one per epoch, in order. */
-  public EpochSeries readEpochs(StoredFile file, int attempt) throws IOException {
-    TreeMap<Integer, Group> byEpoch = new TreeMap<>();
-    try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), new Path(root, "epochs/" + file.name()))
-        .withConf(epochConf).build()) {
+  /** The trial ids whose rows an epochs file holds (only its trial_id column is read). */
+  public Set<String> trialIdsIn(StoredFile file) throws IOException {
+    Set<String> ids = new HashSet<>();
+    try (ParquetReader<Group> reader = reader(new Path(root, "epochs/" + file.name()), "trial_id"::equals,
+        FilterCompat.NOOP)) {
       Group g;
       while ((g = reader.read()) != null) {
-        if (g.getInteger("attempt", 0) == attempt) {
-          byEpoch.put(g.getInteger("epoch", 0), g);
-        }
+        ids.add(g.getString("trial_id", 0));
       }
     }
-    List<Integer> epoch = new ArrayList<>();
-    List<Double> acc = new ArrayList<>();
-    List<Double> loss = new ArrayList<>();
-    List<Double> trainLoss = new ArrayList<>();
-    List<Double> pi = new ArrayList<>();
-    byEpoch.forEach((e, g) -> {
-      epoch.add(e);
-      acc.add(g.getDouble("test_acc", 0));
-      loss.add(g.getDouble("test_loss", 0));
-      trainLoss.add(g.getDouble("train_loss", 0));
-      pi.add(g.getDouble("pi_last", 0));
-    });
-    return new EpochSeries(epoch, acc, loss, trainLoss, pi);
+    return ids;
+  }
+
+  /** The epoch rows of the given trial and attempt in an epochs file (the curves' columns only). */
+  public List<EpochRow> readEpochs(StoredFile file, String trialId, int attempt) throws IOException {
+    FilterPredicate mine = FilterApi.and(FilterApi.eq(FilterApi.binaryColumn("trial_id"), Binary.fromString(trialId)),
+        FilterApi.eq(FilterApi.intColumn("attempt"), attempt));
+    return readEpochRows(new Path(root, "epochs/" + file.name()), FilterCompat.get(mine));
+  }
+
+  /** The directories under _live/: one per trial that has finished an epoch of a running attempt. */
+  public List<String> liveDirectories() throws IOException {
+    Path dir = new Path(root, "_live");
+    List<String> out = new ArrayList<>();
+    try {
+      for (FileStatus f : fs.listStatus(dir)) {
+        if (f.isDirectory() && !f.getPath().getName().startsWith(".")) {
+          out.add(f.getPath().getName());
+        }
+      }
+    } catch (FileNotFoundException e) {
+      // no running trial has finished an epoch
+    }
+    return out;
+  }
+
+  /** The epoch files of one _live/ directory ({@code epoch-N.parquet}; files being written have hidden names). */
+  public List<StoredFile> liveFiles(String directory) throws IOException {
+    List<StoredFile> out = new ArrayList<>();
+    try {
+      for (FileStatus f : fs.listStatus(new Path(root, "_live/" + directory),
+          p -> p.getName().startsWith("epoch-") && p.getName().endsWith(".parquet"))) {
+        out.add(new StoredFile(f.getPath().getName(), f.getModificationTime(), f.getLen()));
+      }
+    } catch (FileNotFoundException e) {
+      // committed (and removed) since it was listed
+    }
+    return out;
+  }
+
+  /** The rows of one live epoch file (the curves' columns only); none where it was removed meanwhile. */
+  public List<EpochRow> readLive(String directory, StoredFile file) throws IOException {
+    try {
+      return readEpochRows(new Path(root, "_live/" + directory + "/" + file.name()), FilterCompat.NOOP);
+    } catch (FileNotFoundException e) {
+      return List.of();
+    }
+  }
+
+  private List<EpochRow> readEpochRows(Path file, FilterCompat.Filter filter) throws IOException {
+    List<EpochRow> out = new ArrayList<>();
+    try (ParquetReader<Group> reader = reader(file, EPOCH_COLUMNS::contains, filter)) {
+      Group g;
+      while ((g = reader.read()) != null) {
+        out.add(new EpochRow(g.getString("trial_id", 0), g.getInteger("attempt", 0), g.getInteger("epoch", 0),
+            optionalDouble(g, "test_acc"), optionalDouble(g, "test_loss"), optionalDouble(g, "train_loss"),
+            optionalDouble(g, "pi_last")));
+      }
+    }
+    return out;
+  }
+
+  private static Double optionalDouble(Group g, String column) {
+    GroupType t = g.getType();
+    if (!t.containsField(column)) {
+      return null;
+    }
+    int i = t.getFieldIndex(column);
+    return g.getFieldRepetitionCount(i) == 0 ? null : g.getDouble(i, 0);
+  }
+
+  /**
+   * A reader of the columns {@code keep} admits. Built on this store's configuration: the builder
+   * that takes a path starts from a new Hadoop configuration, whose loading (XML parsing) costs
+   * more than reading a small file.
+   */
+  private ParquetReader<Group> reader(Path file, Predicate<String> keep, FilterCompat.Filter filter) throws IOException {
+    return new GroupReader(HadoopInputFile.fromPath(file, conf), parquetConf, new Projection(keep)).withFilter(filter)
+        .build();
+  }
+
+  private static final class GroupReader extends ParquetReader.Builder<Group> {
+    private final ReadSupport<Group> support;
+
+    GroupReader(InputFile file, ParquetConfiguration conf, ReadSupport<Group> support) {
+      super(file, conf);
+      this.support = support;
+    }
+
+    @Override
+    protected ReadSupport<Group> getReadSupport() {
+      return support;
+    }
+  }
+
+  /** Reads the columns of a file's own schema that {@code keep} admits, whatever schema version wrote it. */
+  private static final class Projection extends GroupReadSupport {
+    private final Predicate<String> keep;
+
+    Projection(Predicate<String> keep) {
+      this.keep = keep;
+    }
+
+    @Override
+    public ReadContext init(InitContext context) {
+      MessageType file = context.getFileSchema();
+      return new ReadContext(new MessageType(file.getName(),
+          file.getFields().stream().filter(f -> keep.test(f.getName())).toList()));
+    }
   }
 
   /** The last progress of every trial that has a progress file (running, or committed a moment ago). */

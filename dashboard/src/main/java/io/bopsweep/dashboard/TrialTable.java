@@ -9,12 +9,15 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * One page of the trials table: the rows that pass a filter, sorted by a column.
+ * One page of the trials table: the rows that pass a filter, sorted by a column; {@code indexing}
+ * where the trials files are still being read (the rows are those read so far), and the files that
+ * could not be read.
  *
  * <p>The filter is words separated by spaces, all of which must hold: {@code column=value},
  * {@code column>number}, {@code column<number}, or text found in any cell (case ignored).
  */
-record TrialTable(List<String> columns, int total, int offset, List<Map<String, Object>> rows) {
+record TrialTable(List<String> columns, int total, int offset, List<Map<String, Object>> rows,
+    TrialIndex.Progress indexing, List<String> unreadable) {
   /** Columns shown first; the rest follow in the order of the stored schema. */
   static final List<String> LEADING = List.of("trial_id", "sweep", "status", "attempt", "epochs_done", "final_test_acc",
       "best_test_acc", "final_test_loss", "final_train_acc", "final_pi_last", "best_epoch", "seconds", "swept", "error");
@@ -51,7 +54,11 @@ record TrialTable(List<String> columns, int total, int offset, List<Map<String, 
       columns.forEach(c -> shown.put(c, r.get(c)));
       rows.add(shown);
     }
-    return new TrialTable(List.copyOf(columns), kept.size(), from, rows);
+    return new TrialTable(List.copyOf(columns), kept.size(), from, rows, null, List.of());
+  }
+
+  TrialTable indexed(TrialIndex.Progress progress, List<String> unreadableFiles) {
+    return new TrialTable(columns, total, offset, rows, progress, unreadableFiles);
   }
 
   /** Numbers by value, the rest as text; empty cells last. */

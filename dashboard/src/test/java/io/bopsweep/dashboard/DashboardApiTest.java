@@ -27,9 +27,11 @@ class DashboardApiTest {
   static void start() throws IOException {
     Path store = dir.resolve("store");
     DashboardBrowserTest.copy(Path.of("..", "docs", "results", "quickstart", "store"), store);
-    server = DashboardServer.start(new Dashboard(StoreAccess.open(store.toString(), new Configuration()), () -> {
+    Dashboard dashboard = new Dashboard(StoreAccess.open(store.toString(), new Configuration()), () -> {
       throw new AssertionError("these requests need no Spark");
-    }), "127.0.0.1", 0);
+    });
+    dashboard.refresh();
+    server = DashboardServer.start(dashboard, "127.0.0.1", 0);
   }
 
   @AfterAll

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +44,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * Each page in headless Chromium (Debian's chromium and chromium-driver) against a copy of the
  * committed quick-start store, with one made-up failed trial whose error text is markup and one
- * running trial whose progress the test writes. With -Dbopsweep.screenshots=DIR it saves a
+ * running trial whose progress and live epochs the tests write. With -Dbopsweep.screenshots=DIR it saves a
  * screenshot of each page there (docs/dashboard/ holds the committed ones).
  */
 class DashboardBrowserTest {
@@ -94,8 +95,9 @@ class DashboardBrowserTest {
         .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2")
         .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
         .config("spark.sql.session.timeZone", "UTC").getOrCreate();
-    server = DashboardServer.start(new Dashboard(StoreAccess.open(store.toString(), new Configuration()), () -> spark),
-        "127.0.0.1", 0);
+    Dashboard dashboard = new Dashboard(StoreAccess.open(store.toString(), new Configuration()), () -> spark);
+    dashboard.refresh();
+    server = DashboardServer.start(dashboard, "127.0.0.1", 0);
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM.toFile());
     options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -214,7 +216,7 @@ class DashboardBrowserTest {
   void sweepsPageCountsTrialsByStatusAndShowsTheRunningTrialWithAnEta() throws IOException {
     writeProgress(1, 0.5);
     open("/?poll=0");
-    waitFor("window.bopsweep.sweeps");
+    waitFor("window.bopsweep.sweeps && !window.bopsweep.sweeps.indexing");
     WebElement sweeps = browser.findElements(By.cssSelector("main .scroll")).get(0);
     List<String> headers = sweeps.findElements(By.tagName("th")).stream().map(WebElement::getText).toList();
     assertEquals(List.of("sweep", "trials", "DONE", "FAILED", "epochs"), headers);
@@ -225,7 +227,56 @@ class DashboardBrowserTest {
     waitFor("document.getElementById('eta')");
     assertTrue(browser.findElement(By.id("eta")).getText().contains("0m36s"), browser.findElement(By.id("eta")).getText());
     assertTrue(browser.findElement(By.tagName("main")).getText().contains(RUNNING_ID));
+    assertFalse(browser.findElement(By.id("indexing")).isDisplayed());
+
+    // the quick start's manifest, as a block: its facts, the status of its trials, its spec
+    Path manifest;
+    try (Stream<Path> files = Files.list(store.resolve("_manifests/quickstart"))) {
+      manifest = files.filter(f -> f.toString().endsWith(".json")).findFirst().orElseThrow();
+    }
+    Map<?, ?> m = new ObjectMapper().readValue(manifest.toFile(), Map.class);
+    WebElement block = browser.findElement(By.cssSelector(".manifest[data-name='quickstart/" + manifest.getFileName() + "']"));
+    assertEquals(m.get("written_at"), fact(block, "written"));
+    assertEquals(m.get("code_version"), fact(block, "code version"));
+    assertEquals(m.get("spec_sha256"), fact(block, "spec SHA-256"));
+    assertEquals(String.valueOf(storedTrials), fact(block, "trials"));
+    assertEquals("DONE: " + storedTrials, fact(block, "status of its trials"));
+    assertEquals(((String) m.get("spec_text")).strip(), block.findElement(By.tagName("pre")).getText());
     screenshot("sweeps");
+  }
+
+  static String fact(WebElement manifest, String key) {
+    return manifest.findElement(By.cssSelector("dd[data-key='" + key + "']")).getText();
+  }
+
+  @Test
+  void aManifestIsShownAsTextWithItsTrialsCountedByStatus() throws IOException {
+    Path file = store.resolve("_manifests/zz-hostile/20261126T000000000Z-00000000.json");
+    Files.createDirectories(file.getParent());
+    Map<String, Object> json = new java.util.LinkedHashMap<>();
+    json.put("sweep", "zz-hostile");
+    json.put("spec_sha256", HOSTILE);
+    json.put("trial_ids", List.of("ffffffffffffffff", RUNNING_ID, "0123456789abcdef"));
+    json.put("code_version", HOSTILE);
+    json.put("written_at", "2026-11-26T00:00:00Z");
+    json.put("spec_text", "name: zz-hostile\ndescription: " + HOSTILE);
+    new ObjectMapper().writeValue(file.toFile(), json);
+    try {
+      writeProgress(1, 0.5);
+      open("/?poll=0");
+      waitFor("window.bopsweep.sweeps && document.querySelectorAll('.manifest').length === 2");
+      WebElement block = browser.findElement(By.cssSelector(".manifest[data-name='zz-hostile/" + file.getFileName() + "']"));
+      assertEquals("3", fact(block, "trials"));
+      assertEquals("FAILED: 1, RUNNING: 1, not committed: 1", fact(block, "status of its trials"));
+      assertEquals(HOSTILE, fact(block, "code version"));
+      assertEquals(HOSTILE, fact(block, "spec SHA-256"));
+      assertEquals("name: zz-hostile\ndescription: " + HOSTILE, block.findElement(By.tagName("pre")).getText());
+      assertNull(js("return window.__pwned"));
+      assertTrue(browser.findElements(By.cssSelector(".manifest img, .manifest script")).isEmpty());
+    } finally {
+      Files.delete(file);
+      Files.delete(file.getParent());
+    }
   }
 
   @Test
@@ -301,23 +352,89 @@ class DashboardBrowserTest {
     waitFor("window.bopsweep.drawn && window.bopsweep.drawn.pi_last !== undefined");
     @SuppressWarnings("unchecked")
     List<Map<String, Object>> groups = (List<Map<String, Object>>) js("return window.bopsweep.curves.groups");
-    // the failed trial has no epochs file: its group has no points; the four others are one per configuration
-    long withPoints = groups.stream().filter(g -> !((List<?>) ((Map<?, ?>) ((Map<?, ?>) g.get("bands")).get("test_acc"))
-        .get("epoch")).isEmpty()).count();
-    assertEquals(4, withPoints);
+    // four configurations; the failed trial (a copy of one trial's settings) joins one group without epochs
+    assertEquals(4, groups.size());
+    for (Map<String, Object> g : groups) {
+      Map<?, ?> acc = (Map<?, ?>) ((Map<?, ?>) g.get("bands")).get("test_acc");
+      assertFalse(((List<?>) acc.get("epoch")).isEmpty(), g.get("label").toString());
+      // the quick start's seeds: every epoch of every group has a std over them
+      assertEquals(storedTrials / 4, ((List<?>) acc.get("n")).stream().mapToInt(n -> ((Number) n).intValue()).max().orElseThrow());
+      ((List<?>) acc.get("std")).forEach(std -> assertTrue(std instanceof Number, g.get("label") + ": " + acc));
+    }
     screenshot("groups");
   }
 
   @Test
   void aRunningTrialsNewEpochAppearsWithoutAReload() throws IOException {
+    deleteTree(store.resolve("_live/" + RUNNING_ID));
     writeProgress(1, 0.5);
+    StoreFiles.writeLiveEpoch(store, RUNNING_ID, 1, 1, 0.5, 1.4, -2.25);
     open("/curves?ids=" + RUNNING_ID + "&poll=300");
     waitFor("window.bopsweep.drawn && window.bopsweep.drawn.test_acc === 1");
     js("window.__samePage = true");
+    // the next epoch ends: its row in _live/ (every metric), then the progress file
+    StoreFiles.writeLiveEpoch(store, RUNNING_ID, 1, 2, 0.75, 1.1, -2.5);
     writeProgress(2, 0.75);
     waitFor("window.bopsweep.drawn.test_acc === 2");
     assertEquals(Boolean.TRUE, js("return window.__samePage"));
+    assertEquals(Boolean.TRUE, js("return window.bopsweep.curves.curves[0].running"));
+    assertEquals(List.of(1L, 2L), js("return window.bopsweep.curves.curves[0].series.epoch"));
     assertEquals(List.of(0.5, 0.75), js("return window.bopsweep.curves.curves[0].series.testAcc"));
+    assertEquals(List.of(1.4, 1.1), js("return window.bopsweep.curves.curves[0].series.testLoss"));
+    assertEquals(List.of(-2.25, -2.5), js("return window.bopsweep.curves.curves[0].series.piLast"));
+    assertEquals(2L, js("return window.bopsweep.drawn.test_loss"));
+    assertEquals(2L, js("return window.bopsweep.drawn.pi_last"));
+  }
+
+  static void deleteTree(Path root) throws IOException {
+    if (Files.exists(root)) {
+      try (Stream<Path> files = Files.walk(root)) {
+        for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+          Files.delete(p);
+        }
+      }
+    }
+  }
+
+  @Test
+  void aPageRequestedBeforeTheIndexIsReadSaysSoAndFillsInWithoutAReload() throws IOException {
+    Path second = dir.resolve("indexed-late");
+    copy(Path.of("..", "docs", "results", "quickstart", "store"), second);
+    int trials = storedTrials;
+    StoreFiles.HeldExecutor readers = new StoreFiles.HeldExecutor();
+    Dashboard late = new Dashboard(StoreAccess.open(second.toString(), new Configuration()), () -> {
+      throw new AssertionError("no Spark for the trials and sweeps pages");
+    }, readers, Duration.ZERO);
+    late.startIndexing();
+    try (DashboardServer s = DashboardServer.start(late, "127.0.0.1", 0)) {
+      browser.get(s.url() + "trials");
+      // the listing of trials/ runs in the background too: wait until it has counted the files
+      waitFor("window.bopsweep.trials && window.bopsweep.indexing && window.bopsweep.indexing.total === " + trials);
+      String banner = browser.findElement(By.id("indexing")).getText();
+      assertTrue(banner.contains("0 of " + trials + " trials files read"), banner);
+      assertEquals(0L, js("return window.bopsweep.trials.total"));
+      js("window.__samePage = true");
+
+      readers.run(5);
+      waitFor("window.bopsweep.trials.total === 5");
+      banner = browser.findElement(By.id("indexing")).getText();
+      assertTrue(banner.contains("5 of " + trials + " trials files read"), banner);
+      screenshot("trials-indexing");
+
+      readers.release();
+      waitFor("window.bopsweep.trials.total === " + trials + " && !window.bopsweep.indexing");
+      assertFalse(browser.findElement(By.id("indexing")).isDisplayed());
+      assertEquals(trials, browser.findElements(By.cssSelector("tbody tr")).size());
+      assertEquals(Boolean.TRUE, js("return window.__samePage"));
+
+      // a trial committed after the index was read: the sweeps page counts it at its next poll
+      browser.get(s.url() + "?poll=300");
+      waitFor("window.bopsweep.sweeps && window.bopsweep.sweeps.sweeps[0].trials === " + trials);
+      js("window.__samePage = true");
+      addFailedTrial(second, "committed after start");
+      waitFor("window.bopsweep.sweeps.sweeps[0].trials === " + (trials + 1));
+      assertEquals(Boolean.TRUE, js("return window.__samePage"));
+    }
   }
 
   @Test

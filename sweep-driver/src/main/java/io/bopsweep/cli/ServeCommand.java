@@ -41,18 +41,18 @@ final class ServeCommand implements Callable<Integer> {
     StoreAccess store;
     DashboardServer server;
     Dashboard dashboard;
-    int trials;
     try {
       store = StoreAccess.open(results, new Configuration());
       dashboard = new Dashboard(store, () -> Spark.session("bopsweep serve", master));
-      trials = dashboard.refresh();
       server = DashboardServer.start(dashboard, host, port);
     } catch (DashboardException e) {
       throw new BadInputException(e.getMessage());
     }
+    // listening already: the pages say how far the index is until every trials file is read
+    dashboard.startIndexing();
     PrintWriter out = spec.commandLine().getOut();
-    out.println("bopsweep: dashboard of " + results + " (" + trials + " committed trials) at " + server.url()
-        + " ; Ctrl-C stops it");
+    out.println("bopsweep: dashboard of " + results + " at " + server.url()
+        + " (reading its trials files in the background) ; Ctrl-C stops it");
     out.flush();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -60,18 +60,34 @@ function table(columns, rows, options = {}) {
   return el('div', { className: 'scroll' }, el('table', {}, el('thead', {}, head), el('tbody', {}, ...body)));
 }
 
+// Runs fn now and again every pollMillis (?poll=0: once); while the store is still being indexed
+// (fn returns true) at least every second, so that pages fill in as the index grows.
 function poll(fn) {
   const run = async () => {
+    let again = pollMillis;
     try {
-      await fn();
+      if (await fn()) again = Math.min(again || 1000, 1000);
       window.bopsweep.polls++;
       showError('');
     } catch (e) {
       showError(e.message);
     }
+    if (again > 0) setTimeout(run, again);
   };
   run();
-  if (pollMillis > 0) setInterval(run, pollMillis);
+}
+
+// The banner of a partial index: how many trials files are read, and those that could not be.
+function showIndexing(indexing, unreadable) {
+  const p = document.getElementById('indexing');
+  const parts = [];
+  if (indexing && indexing.total < 0) parts.push('Indexing the store: listing its trials files; what is shown is from those read so far.');
+  else if (indexing) parts.push(`Indexing the store: ${indexing.read} of ${indexing.total} trials files read; what is shown is from those read so far.`);
+  if (unreadable && unreadable.length) parts.push(`${unreadable.length} trials files could not be read (tried again on the next request): ${unreadable.join('; ')}`);
+  p.textContent = parts.join(' ');
+  p.hidden = !parts.length;
+  window.bopsweep.indexing = indexing || null;
+  return !!indexing;
 }
 
 function duration(seconds) {
@@ -81,13 +97,25 @@ function duration(seconds) {
     : `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
 }
 
+// One manifest: its time, code version, spec hash, how many trials and in which status, its spec.
+function manifestBlock(m) {
+  if (m.problem) return el('div', { className: 'manifest', 'data-name': m.name }, el('h3', {}, m.name), el('p', { className: 'error' }, m.problem));
+  const counts = Object.entries(m.statusCounts).map(([k, v]) => `${k}: ${v}`).join(', ');
+  const facts = [['written', m.writtenAt], ['code version', m.codeVersion], ['spec SHA-256', m.specSha256],
+    ['trials', m.trials], ['status of its trials', counts + (m.countsComplete ? '' : ' (still indexing)')]];
+  return el('div', { className: 'manifest', 'data-name': m.name }, el('h3', {}, m.name),
+    el('dl', {}, ...facts.flatMap(([k, v]) => [el('dt', {}, k), el('dd', { 'data-key': k }, v)])),
+    el('pre', {}, m.specText));
+}
+
 // Sweeps: counts by status, running trials and their ETA, manifests.
 async function sweepsPage(main) {
   let drawn = '';
   poll(async () => {
     const o = await getJson('/api/sweeps');
+    const indexing = showIndexing(o.indexing, o.unreadable);
     const key = JSON.stringify(o);
-    if (key === drawn) return;
+    if (key === drawn) return indexing;
     drawn = key;
     window.bopsweep.sweeps = o;
     document.getElementById('store').textContent = o.store;
@@ -102,9 +130,10 @@ async function sweepsPage(main) {
     }
     if (o.manifests.length) {
       parts.push(el('h2', {}, 'Manifests'));
-      for (const m of o.manifests) parts.push(el('h3', {}, m.name), el('pre', {}, m.text));
+      for (const m of o.manifests) parts.push(manifestBlock(m));
     }
     main.replaceChildren(...parts);
+    return indexing;
   });
 }
 
@@ -127,6 +156,9 @@ async function trialsPage(main) {
     const q = new URLSearchParams({ filter: state.filter, sort: state.sort, desc: state.desc, offset: state.offset, limit: state.limit });
     const t = await getJson('/api/trials?' + q);
     window.bopsweep.trials = t;
+    // a partial index: the same page again in a second, until every trials file is read
+    clearTimeout(state.again);
+    if (showIndexing(t.indexing, t.unreadable)) state.again = setTimeout(run, 1000);
     info.textContent = `${t.total} trials, ${t.total ? t.offset + 1 : 0}-${t.offset + t.rows.length} shown, sorted by ${state.sort}${state.desc ? ' (descending)' : ''}`;
     holder.replaceChildren(table(t.columns, t.rows, { select: true, onSort: c => {
       state.desc = state.sort === c ? !state.desc : false;
