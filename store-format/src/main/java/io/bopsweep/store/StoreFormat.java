@@ -34,7 +34,8 @@ import org.apache.parquet.hadoop.example.GroupReadSupport;
  * _staging/                          files being written
  * </pre>
  *
- * The views over the Parquet tables are {@code sql/views.sql} of this module. Schema versions:
+ * The columns of the Parquet tables are {@link ResultSchema}, their rows are written and read back
+ * by {@link ResultRows}, and the views over them are {@code sql/views.sql} of this module. Schema versions:
  * 1 (the first); 2 adds the provenance columns and stores settings that do not act on a trial as
  * null. Readers read every version up to {@link #VERSION} (a column a file lacks reads as null)
  * and refuse newer stores.
@@ -96,6 +97,16 @@ public final class StoreFormat {
           + " this one reads versions up to " + VERSION);
     }
     return i;
+  }
+
+  /** The trials file of a trial: its trials row, the commit point. */
+  public static Path trialsFile(Path root, String trialId) {
+    return new Path(root, TRIALS + "/" + trialId + ".parquet");
+  }
+
+  /** The epochs file of a trial: the epochs rows of its committed attempt (or of a killed one, before a trials row). */
+  public static Path epochsFile(Path root, String trialId) {
+    return new Path(root, EPOCHS + "/" + trialId + ".parquet");
   }
 
   /** One committed trials row: the columns every reader of trial membership and status needs. */
