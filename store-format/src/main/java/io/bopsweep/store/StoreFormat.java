@@ -16,9 +16,6 @@ import java.util.UUID;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.parquet.example.data.Group;
-import org.apache.parquet.hadoop.ParquetReader;
-import org.apache.parquet.hadoop.example.GroupReadSupport;
 
 /**
  * The results store contract, one place for every writer and reader (sweep-driver writes, analysis
@@ -107,30 +104,6 @@ public final class StoreFormat {
   /** The epochs file of a trial: the epochs rows of its committed attempt (or of a killed one, before a trials row). */
   public static Path epochsFile(Path root, String trialId) {
     return new Path(root, EPOCHS + "/" + trialId + ".parquet");
-  }
-
-  /** One committed trials row: the columns every reader of trial membership and status needs. */
-  public record TrialRow(String trialId, String sweep, String status, String configJson) {}
-
-  /** Every committed trials row of the store at root. */
-  public static List<TrialRow> trialRows(FileSystem fs, Path root, org.apache.hadoop.conf.Configuration conf)
-      throws IOException {
-    List<TrialRow> out = new ArrayList<>();
-    Path dir = new Path(root, TRIALS);
-    if (!fs.exists(dir)) {
-      return out;
-    }
-    for (FileStatus f : fs.listStatus(dir, p -> p.getName().endsWith(".parquet"))) {
-      try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), f.getPath()).withConf(conf)
-          .build()) {
-        Group g;
-        while ((g = reader.read()) != null) {
-          out.add(new TrialRow(g.getString("trial_id", 0), g.getString("sweep", 0), g.getString("status", 0),
-              g.getString("config_json", 0)));
-        }
-      }
-    }
-    return out;
   }
 
   /** Every attempt record of a trial, oldest first. */

@@ -78,7 +78,8 @@ public final class Progress {
 
   String snapshot(Set<String> ids, Map<String, Integer> epochsOf, long totalEpochs, int alreadyDone, int total,
       long t0) {
-    Map<String, ResultStore.CommittedTrial> committed = store.committedTrials();
+    Map<String, FrozenTrial> committed = new java.util.HashMap<>();
+    store.trials().forEach(t -> committed.put(t.trialId(), t));
     Map<String, String> running = store.progress();
     int done = 0;
     int stopped = 0;
@@ -87,13 +88,14 @@ public final class Progress {
     double best = Double.NaN;
     String bestTrial = null;
     for (String id : ids) {
-      ResultStore.CommittedTrial c = committed.get(id);
+      FrozenTrial c = committed.get(id);
       if (c != null) {
         TrialStatus s = c.status();
         // a trial a scheduler stopped trained only up to its rung
-        epochsDone += s == TrialStatus.STOPPED ? Math.min(c.epochsDone(), epochsOf.get(id)) : epochsOf.get(id);
-        if (c.bestTestAcc() != null && better(c.bestTestAcc(), id, best, bestTrial)) {
-          best = c.bestTestAcc();
+        epochsDone += s == TrialStatus.STOPPED ? Math.min(c.metrics().epochsDone(), epochsOf.get(id))
+            : epochsOf.get(id);
+        if (c.metrics().bestTestAcc() != null && better(c.metrics().bestTestAcc(), id, best, bestTrial)) {
+          best = c.metrics().bestTestAcc();
           bestTrial = id;
         }
         if (s == TrialStatus.STOPPED) {
