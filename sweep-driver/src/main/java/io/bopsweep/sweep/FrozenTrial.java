@@ -200,6 +200,9 @@ public record FrozenTrial(
       config.put(s.name(), row.get(s.name()));
     }
     String status = (String) row.get("status");
+    if (status != null && java.util.Arrays.stream(TrialStatus.values()).noneMatch(v -> v.name().equals(status))) {
+      throw new IllegalArgumentException("unknown trial status '" + status + "'");
+    }
     FinalMetrics metrics = new FinalMetrics((Integer) row.get("epochs_done"), (Double) row.get("final_train_acc"),
         (Double) row.get("final_test_acc"), (Double) row.get("final_test_loss"), (Double) row.get("best_test_acc"),
         (Integer) row.get("best_epoch"), (Double) row.get("final_pi_last"));

@@ -254,7 +254,7 @@ public final class ResultStore implements Serializable {
     try {
       List<FrozenTrial> out = new ArrayList<>();
       for (Map<String, Object> row : ResultRows.trials(fs(), root(), SCHEMA, conf())) {
-        out.add(FrozenTrial.fromTrialRow(row, SCHEMA));
+        out.add(trialOf(row));
       }
       return out;
     } catch (IOException e) {
@@ -269,10 +269,19 @@ public final class ResultStore implements Serializable {
       if (!fs().exists(f)) {
         return java.util.Optional.empty();
       }
-      return ResultRows.read(f, SCHEMA.trials(), conf()).stream().findFirst()
-          .map(row -> FrozenTrial.fromTrialRow(row, SCHEMA));
+      return ResultRows.read(f, SCHEMA.trials(), conf()).stream().findFirst().map(this::trialOf);
     } catch (IOException e) {
       throw new StoreException(uri + ": cannot read the trials row of " + trialId + " (" + oneLine(e) + ")");
+    }
+  }
+
+  /** The record of a trials row; a row it cannot be (an unknown status) is one line naming its file. */
+  private FrozenTrial trialOf(Map<String, Object> row) {
+    try {
+      return FrozenTrial.fromTrialRow(row, SCHEMA);
+    } catch (RuntimeException e) {
+      throw new StoreException(uri + "/" + StoreFormat.TRIALS + "/" + row.get("trial_id") + ".parquet: not a trials row ("
+          + oneLine(e) + ")");
     }
   }
 
