@@ -16,9 +16,6 @@ import java.util.UUID;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.parquet.example.data.Group;
-import org.apache.parquet.hadoop.ParquetReader;
-import org.apache.parquet.hadoop.example.GroupReadSupport;
 
 /**
  * The results store contract, one place for every writer and reader (sweep-driver writes, analysis
@@ -34,7 +31,8 @@ import org.apache.parquet.hadoop.example.GroupReadSupport;
  * _staging/                          files being written
  * </pre>
  *
- * The views over the Parquet tables are {@code sql/views.sql} of this module. Schema versions:
+ * The columns of the Parquet tables are {@link ResultSchema}, their rows are written and read back
+ * by {@link ResultRows}, and the views over them are {@code sql/views.sql} of this module. Schema versions:
  * 1 (the first); 2 adds the provenance columns and stores settings that do not act on a trial as
  * null. Readers read every version up to {@link #VERSION} (a column a file lacks reads as null)
  * and refuse newer stores.
@@ -98,28 +96,14 @@ public final class StoreFormat {
     return i;
   }
 
-  /** One committed trials row: the columns every reader of trial membership and status needs. */
-  public record TrialRow(String trialId, String sweep, String status, String configJson) {}
+  /** The trials file of a trial: its trials row, the commit point. */
+  public static Path trialsFile(Path root, String trialId) {
+    return new Path(root, TRIALS + "/" + trialId + ".parquet");
+  }
 
-  /** Every committed trials row of the store at root. */
-  public static List<TrialRow> trialRows(FileSystem fs, Path root, org.apache.hadoop.conf.Configuration conf)
-      throws IOException {
-    List<TrialRow> out = new ArrayList<>();
-    Path dir = new Path(root, TRIALS);
-    if (!fs.exists(dir)) {
-      return out;
-    }
-    for (FileStatus f : fs.listStatus(dir, p -> p.getName().endsWith(".parquet"))) {
-      try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), f.getPath()).withConf(conf)
-          .build()) {
-        Group g;
-        while ((g = reader.read()) != null) {
-          out.add(new TrialRow(g.getString("trial_id", 0), g.getString("sweep", 0), g.getString("status", 0),
-              g.getString("config_json", 0)));
-        }
-      }
-    }
-    return out;
+  /** The epochs file of a trial: the epochs rows of its committed attempt (or of a killed one, before a trials row). */
+  public static Path epochsFile(Path root, String trialId) {
+    return new Path(root, EPOCHS + "/" + trialId + ".parquet");
   }
 
   /** Every attempt record of a trial, oldest first. */

@@ -1,5 +1,6 @@
 package io.bopsweep.cli;
 
+import io.bopsweep.sweep.FrozenTrial;
 import io.bopsweep.sweep.ResultStore;
 import io.bopsweep.trainer.config.TrialConfig;
 import io.bopsweep.trainer.data.DataCache;
@@ -43,7 +44,7 @@ final class EvaluateCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     ResultStore store = ResultStore.open(results, new Configuration());
-    ResultStore.CommittedTrial trial = store.committedTrial(trialId)
+    FrozenTrial trial = store.trial(trialId)
         .orElseThrow(() -> new BadInputException(trialId + ": no committed trial with this id in " + results));
     if (trial.status() != TrialStatus.DONE) {
       throw new BadInputException(trialId + ": trial is " + trial.status() + "; only DONE trials keep a model");
@@ -69,8 +70,9 @@ final class EvaluateCommand implements Callable<Integer> {
     } catch (SavedModel.ModelFileException e) {
       throw new BadInputException(e.getMessage());
     }
-    boolean same = trial.finalTestAcc() != null && result.testAcc() == trial.finalTestAcc();
-    out.printf("%s: test acc %s, stored final test acc %s: %s%n", trialId, result.testAcc(), trial.finalTestAcc(),
+    Double stored = trial.metrics().finalTestAcc();
+    boolean same = stored != null && result.testAcc() == stored;
+    out.printf("%s: test acc %s, stored final test acc %s: %s%n", trialId, result.testAcc(), stored,
         same ? "identical" : "DIFFERENT");
     return same ? 0 : Main.EXIT_FAILED;
   }

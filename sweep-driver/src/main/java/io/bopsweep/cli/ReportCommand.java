@@ -3,6 +3,7 @@ package io.bopsweep.cli;
 import io.bopsweep.analysis.Report;
 import io.bopsweep.analysis.ReportScope;
 import io.bopsweep.analysis.Results;
+import io.bopsweep.sweep.FrozenTrial;
 import io.bopsweep.sweep.Grid;
 import io.bopsweep.sweep.ReportScopes;
 import io.bopsweep.sweep.ResultStore;
@@ -90,7 +91,7 @@ final class ReportCommand implements Callable<Integer> {
    * manifest of that name, else (stores written before manifests) the trials stored under it.
    */
   static ReportScope scope(SweepSpec specOfFile, String name, ResultStore store) {
-    List<ResultStore.StoredTrial> stored = store.trialRecords();
+    List<FrozenTrial> stored = store.trials();
     if (specOfFile != null) {
       return ReportScopes.of(name, Grid.expand(specOfFile).stream().map(Trial::id).toList(), stored);
     }

@@ -101,7 +101,8 @@ public final class Progress {
    * at its pace so far.
    */
   String snapshot(Set<String> ids, Round round, long t0) {
-    Map<String, ResultStore.CommittedTrial> committed = store.committedTrials();
+    Map<String, FrozenTrial> committed = new java.util.HashMap<>();
+    store.trials().forEach(t -> committed.put(t.trialId(), t));
     Map<String, String> running = store.progress();
     int done = 0;
     int stopped = 0;
@@ -111,9 +112,9 @@ public final class Progress {
     double best = Double.NaN;
     String bestTrial = null;
     for (String id : ids) {
-      ResultStore.CommittedTrial c = committed.get(id);
-      if (c != null && c.bestTestAcc() != null && better(c.bestTestAcc(), id, best, bestTrial)) {
-        best = c.bestTestAcc();
+      FrozenTrial c = committed.get(id);
+      if (c != null && c.metrics().bestTestAcc() != null && better(c.metrics().bestTestAcc(), id, best, bestTrial)) {
+        best = c.metrics().bestTestAcc();
         bestTrial = id;
       }
       TrialStatus s = c == null ? null : c.status();
@@ -123,7 +124,7 @@ public final class Progress {
         // a trial of this round is finished when its row is this round's: a trial stopped at an
         // earlier round keeps its STOPPED row while it trains on, a FAILED one its FAILED row
         boolean finished = s == TrialStatus.DONE || s == TrialStatus.DIVERGED
-            || s == TrialStatus.STOPPED && c.epochsDone() >= to
+            || s == TrialStatus.STOPPED && c.metrics().epochsDone() >= to
             || s == TrialStatus.FAILED && !round.failedBefore().contains(id);
         if (!finished) {
           String p = running.get(id);

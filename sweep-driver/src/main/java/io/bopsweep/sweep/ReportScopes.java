@@ -19,10 +19,14 @@ public final class ReportScopes {
    * first. The notes say what is not covered: trials not stored yet, and stored trials under the
    * name {@code sweep} that are not among the wanted ones (of an earlier version of the spec).
    */
-  public static ReportScope of(String sweep, List<String> wanted, List<ResultStore.StoredTrial> stored) {
+  public static ReportScope of(String sweep, List<String> wanted, List<FrozenTrial> stored) {
+    // each stored trial's current id, computed once (it parses the stored config)
+    Map<FrozenTrial, String> currentId = new java.util.IdentityHashMap<>();
+    stored.forEach(t -> currentId.put(t, t.currentId()));
     Map<String, String> storedId = new LinkedHashMap<>();
-    for (ResultStore.StoredTrial t : stored) {
-      storedId.merge(t.currentId(), t.trialId(), (a, b) -> b.equals(t.currentId()) ? b : a);
+    for (FrozenTrial t : stored) {
+      String current = currentId.get(t);
+      storedId.merge(current, t.trialId(), (a, b) -> b.equals(current) ? b : a);
     }
     Set<String> wantedSet = new LinkedHashSet<>(wanted);
     List<String> ids = new ArrayList<>();
@@ -37,11 +41,11 @@ public final class ReportScopes {
     }
     Set<String> leftOut = new LinkedHashSet<>();
     Set<String> shared = new LinkedHashSet<>();
-    for (ResultStore.StoredTrial t : stored) {
-      if (t.sweep().equals(sweep) && !wantedSet.contains(t.currentId())) {
+    for (FrozenTrial t : stored) {
+      if (t.sweep().equals(sweep) && !wantedSet.contains(currentId.get(t))) {
         leftOut.add(t.trialId());
       }
-      if (!t.sweep().equals(sweep) && wantedSet.contains(t.currentId()) && ids.contains(t.trialId())) {
+      if (!t.sweep().equals(sweep) && wantedSet.contains(currentId.get(t)) && ids.contains(t.trialId())) {
         shared.add(t.trialId());
       }
     }
@@ -60,8 +64,8 @@ public final class ReportScopes {
   }
 
   /** The stored trials under the name {@code sweep}: for stores written before manifests existed. */
-  public static ReportScope bySweepColumn(String sweep, List<ResultStore.StoredTrial> stored) {
-    List<String> ids = stored.stream().filter(t -> t.sweep().equals(sweep)).map(ResultStore.StoredTrial::trialId)
+  public static ReportScope bySweepColumn(String sweep, List<FrozenTrial> stored) {
+    List<String> ids = stored.stream().filter(t -> t.sweep().equals(sweep)).map(FrozenTrial::trialId)
         .distinct().toList();
     return new ReportScope(sweep, ids, ids.isEmpty() ? List.of()
         : List.of("no manifest of sweep " + sweep + " in the store: the report covers the " + ids.size()

@@ -1,7 +1,8 @@
 package io.bopsweep.sweep;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.bopsweep.store.ResultRows;
+import io.bopsweep.store.ResultSchema;
 import io.bopsweep.store.StoreFormat;
 import io.bopsweep.store.StoreFormatException;
 import io.bopsweep.store.SweepManifest;
@@ -27,16 +28,6 @@ import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.PathFilter;
-import org.apache.parquet.example.data.Group;
-import org.apache.parquet.example.data.simple.SimpleGroupFactory;
-import org.apache.parquet.hadoop.ParquetFileWriter;
-import org.apache.parquet.hadoop.ParquetReader;
-import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.example.ExampleParquetWriter;
-import org.apache.parquet.hadoop.example.GroupReadSupport;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.hadoop.util.HadoopOutputFile;
 import org.apache.parquet.schema.MessageType;
 
 /**
@@ -61,16 +52,23 @@ import org.apache.parquet.schema.MessageType;
  * row, which readers ignore and the next attempt replaces; file names are the trial id, so no
  * trial and epoch is ever stored twice. The analysis views read only trials that have a row in
  * trials/.
+ *
+ * <p>What it writes and reads back is one record per trial attempt, {@link FrozenTrial}: its trials
+ * row ({@link #trials}, {@link #trial}) and, when asked, its epochs ({@link #withEpochs}). The
+ * columns are {@link ResultSchema} of store-format with this version's settings ({@link #SCHEMA});
+ * rows are written and read by {@link ResultRows} (a column a file lacks reads as null).
  */
 public final class ResultStore implements Serializable {
   private static final long serialVersionUID = 1L;
   static final String MARKER = StoreFormat.MARKER;
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final PathFilter PARQUET = p -> p.getName().endsWith(".parquet");
+
+  /** The columns of this version's rows: store-format's, with a column per trial setting. */
+  public static final ResultSchema SCHEMA = new ResultSchema(settingColumns());
 
   private final String uri;
   private transient Configuration conf;
-  private int version = ResultSchema.VERSION;
+  private int version = StoreFormat.VERSION;
 
   private ResultStore(String uri) {
     this.uri = uri.endsWith("/") ? uri.substring(0, uri.length() - 1) : uri;
@@ -197,12 +195,12 @@ public final class ResultStore implements Serializable {
 
   /** Raises the marker to this version's schema before rows of it are written into an older store. */
   private void upgradeMarker() throws IOException {
-    if (version >= ResultSchema.VERSION) {
+    if (version >= StoreFormat.VERSION) {
       return;
     }
     FileSystem fs = fs();
     writeSmall(new Path(root(), MARKER), new String(StoreFormat.marker(), StandardCharsets.UTF_8));
-    version = ResultSchema.VERSION;
+    version = StoreFormat.VERSION;
   }
 
   /** Re-attaches a Hadoop configuration after deserialization on an executor. */
@@ -236,67 +234,77 @@ public final class ResultStore implements Serializable {
     return new Path(root(), "trials").toString();
   }
 
-  /** Status of every committed trial, by id. */
-  public Map<String, TrialStatus> committed() {
-    Map<String, TrialStatus> out = new LinkedHashMap<>();
-    committedTrials().forEach((id, t) -> out.put(id, t.status()));
+  /** The settings of the trainer as result columns (choices and schedules as text), in declaration order. */
+  static List<ResultSchema.Column> settingColumns() {
+    List<ResultSchema.Column> out = new ArrayList<>();
+    for (Settings.Setting s : Settings.all()) {
+      out.add(ResultSchema.Column.optional(s.name(), switch (s.type()) {
+        case INT -> ResultSchema.ColumnType.INT;
+        case LONG -> ResultSchema.ColumnType.LONG;
+        case DOUBLE -> ResultSchema.ColumnType.DOUBLE;
+        case BOOL -> ResultSchema.ColumnType.BOOL;
+        default -> ResultSchema.ColumnType.STRING;
+      }));
+    }
     return out;
   }
 
-  /** Every committed trial's summary, by id. */
-  public Map<String, CommittedTrial> committedTrials() {
-    Map<String, CommittedTrial> out = new LinkedHashMap<>();
+  /** Every committed trial (its trials row, epochs not loaded), in trial id order. */
+  public List<FrozenTrial> trials() {
     try {
-      FileSystem fs = fs();
-      Path dir = new Path(root(), "trials");
-      if (!fs.exists(dir)) {
-        return out;
+      List<FrozenTrial> out = new ArrayList<>();
+      for (Map<String, Object> row : ResultRows.trials(fs(), root(), SCHEMA, conf())) {
+        out.add(trialOf(row));
       }
-      for (FileStatus f : fs.listStatus(dir, PARQUET)) {
-        try (ParquetReader<Group> reader =
-            ParquetReader.builder(new GroupReadSupport(), f.getPath()).withConf(conf()).build()) {
-          Group g;
-          while ((g = reader.read()) != null) {
-            CommittedTrial t = committedTrial(g);
-            out.put(t.trialId(), t);
-          }
+      return out;
+    } catch (IOException e) {
+      throw new StoreException(uri + ": cannot read trials (" + oneLine(e) + ")");
+    }
+  }
+
+  /** The committed trial of this id (its trials row, epochs not loaded), if there is one. */
+  public java.util.Optional<FrozenTrial> trial(String trialId) {
+    try {
+      Path f = StoreFormat.trialsFile(root(), trialId);
+      if (!fs().exists(f)) {
+        return java.util.Optional.empty();
+      }
+      return ResultRows.read(f, SCHEMA.trials(), conf()).stream().findFirst().map(this::trialOf);
+    } catch (IOException e) {
+      throw new StoreException(uri + ": cannot read the trials row of " + trialId + " (" + oneLine(e) + ")");
+    }
+  }
+
+  /** The record of a trials row; a row it cannot be (an unknown status) is one line naming its file. */
+  private FrozenTrial trialOf(Map<String, Object> row) {
+    try {
+      return FrozenTrial.fromTrialRow(row, SCHEMA);
+    } catch (RuntimeException e) {
+      throw new StoreException(uri + "/" + StoreFormat.TRIALS + "/" + row.get("trial_id") + ".parquet: not a trials row ("
+          + oneLine(e) + ")");
+    }
+  }
+
+  /** A committed trial with its epochs loaded: the epochs rows of the attempt that committed it. */
+  public FrozenTrial withEpochs(FrozenTrial trial) {
+    try {
+      List<EpochRecord> epochs = new ArrayList<>();
+      for (Map<String, Object> row : ResultRows.epochs(fs(), root(), trial.trialId(), SCHEMA, conf())) {
+        if (row.get("attempt").equals(trial.attempt())) {
+          epochs.add(FrozenTrial.epochOf(row));
         }
       }
-      return out;
+      return trial.withEpochs(epochs);
     } catch (IOException e) {
-      throw new StoreException(uri + ": cannot read trials (" + oneLine(e) + ")");
+      throw new StoreException(uri + ": cannot read the epochs of " + trial.trialId() + " (" + oneLine(e) + ")");
     }
   }
 
-  private static CommittedTrial committedTrial(Group g) {
-    return new CommittedTrial(g.getString("trial_id", 0), TrialStatus.valueOf(g.getString("status", 0)),
-        optionalDouble(g, "final_test_acc"), optionalDouble(g, "best_test_acc"), g.getInteger("epochs_done", 0));
-  }
-
-  private static Double optionalDouble(Group g, String field) {
-    return g.getFieldRepetitionCount(field) == 0 ? null : g.getDouble(field, 0);
-  }
-
-  /**
-   * One stored trials row, as read back.
-   *
-   * @param trialId the id it was stored under (ids of earlier versions may differ from {@link #currentId})
-   * @param currentId the id this version gives its config (recomputed from config_json)
-   */
-  public record StoredTrial(String trialId, String currentId, String sweep, TrialStatus status, String configJson) {}
-
-  /** Every committed trials row. */
-  public List<StoredTrial> trialRecords() {
-    try {
-      List<StoredTrial> out = new ArrayList<>();
-      for (StoreFormat.TrialRow r : StoreFormat.trialRows(fs(), root(), conf())) {
-        out.add(new StoredTrial(r.trialId(), TrialId.ofStoredConfig(r.configJson()), r.sweep(),
-            TrialStatus.valueOf(r.status()), r.configJson()));
-      }
-      return out;
-    } catch (IOException e) {
-      throw new StoreException(uri + ": cannot read trials (" + oneLine(e) + ")");
-    }
+  /** Status of every committed trial, by id. */
+  public Map<String, TrialStatus> committed() {
+    Map<String, TrialStatus> out = new LinkedHashMap<>();
+    trials().forEach(t -> out.put(t.trialId(), t.status()));
+    return out;
   }
 
   /**
@@ -307,14 +315,14 @@ public final class ResultStore implements Serializable {
    */
   public Map<String, TrialStatus> committedByCurrentId() {
     Map<String, TrialStatus> out = new LinkedHashMap<>();
-    for (StoredTrial t : trialRecords()) {
+    for (FrozenTrial t : trials()) {
       out.merge(t.currentId(), t.status(), (a, b) -> a == TrialStatus.FAILED ? b : a);
     }
     return out;
   }
 
   /** Writes a trial's rows: epochs, then the trials row, each through _staging and a rename. */
-  public void commit(TrialResult r) throws IOException {
+  public void commit(FrozenTrial r) throws IOException {
     commit(r, null, DriverLock.Fence.NONE);
   }
 
@@ -323,14 +331,14 @@ public final class ResultStore implements Serializable {
    * row, each through _staging and a rename, checking the driver's fence after the writes, just
    * before the renames.
    */
-  public void commit(TrialResult r, SavedModel model, DriverLock.Fence fence) throws IOException {
+  public void commit(FrozenTrial r, SavedModel model, DriverLock.Fence fence) throws IOException {
     upgradeMarker();
     FileSystem fs = fs();
     Path staging = new Path(root(), "_staging/" + r.trialId() + "-" + UUID.randomUUID());
     fs.mkdirs(staging);
     try {
       Path epochsTmp = new Path(staging, "epochs.parquet");
-      write(epochsTmp, ResultSchema.epochs(), epochRows(r));
+      ResultRows.write(epochsTmp, SCHEMA.epochs(), r.epochRows(SCHEMA), conf());
       Path modelTmp = new Path(staging, "model.bmodel");
       if (model != null) {
         try (OutputStream out = fs.create(modelTmp, true)) {
@@ -338,7 +346,7 @@ public final class ResultStore implements Serializable {
         }
       }
       Path trialsTmp = new Path(staging, "trials.parquet");
-      write(trialsTmp, ResultSchema.trials(), List.of(trialRow(r)));
+      ResultRows.write(trialsTmp, SCHEMA.trials(), List.of(r.trialRow(SCHEMA)), conf());
       fence.check(this);
       move(fs, epochsTmp, new Path(root(), "epochs/" + r.trialId() + ".parquet"));
       if (model != null) {
@@ -363,23 +371,6 @@ public final class ResultStore implements Serializable {
     }
   }
 
-  private void write(Path path, MessageType schema, List<Group> rows) throws IOException {
-    write(path, schema, rows, conf());
-  }
-
-  private static void write(Path path, MessageType schema, List<Group> rows, Configuration conf) throws IOException {
-    try (ParquetWriter<Group> w = ExampleParquetWriter.builder(HadoopOutputFile.fromPath(path, conf))
-        .withType(schema)
-        .withConf(conf)
-        .withCompressionCodec(CompressionCodecName.SNAPPY)
-        .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
-        .build()) {
-      for (Group g : rows) {
-        w.write(g);
-      }
-    }
-  }
-
   /**
    * Writes and deletes a one-row file the way {@link #commit} writes, in a temporary local
    * directory: loads the writer, the codec and the local file system (see {@link Warmup}).
@@ -390,151 +381,16 @@ public final class ResultStore implements Serializable {
     try {
       MessageType schema = org.apache.parquet.schema.MessageTypeParser.parseMessageType(
           "message warmup { required binary trial_id (STRING); required double seconds; }");
-      Group row = new SimpleGroupFactory(schema).newGroup().append("trial_id", "warm-up").append("seconds", 0.0);
       Path file = new Path(dir, "staged.parquet");
-      write(file, schema, List.of(row), conf);
+      ResultRows.write(file, schema, List.of(Map.of("trial_id", "warm-up", "seconds", 0.0)), conf);
       move(fs, file, new Path(dir, "committed/warmup.parquet"));
     } finally {
       fs.delete(dir, true);
     }
   }
 
-  private static void common(Group g, TrialResult r) {
-    g.add("trial_id", r.trialId());
-    g.add("sweep", r.sweep());
-    g.add("attempt", r.attempt());
-    g.add("code_version", r.codeVersion());
-    g.add("host", r.host());
-    g.add("device", r.device());
-    g.add("started_at", r.startedAt().toEpochMilli());
-    g.add("finished_at", r.finishedAt().toEpochMilli());
-    g.add("data_variant", r.dataVariant());
-    r.provenance().columns().forEach((name, value) -> {
-      if (value instanceof Integer i) {
-        g.add(name, i);
-      } else if (value != null) {
-        g.add(name, (String) value);
-      }
-    });
-    for (Settings.Setting s : Settings.all()) {
-      Object v = r.config().get(s.name());
-      if (v == null) {
-        continue; // the setting does not act on this trial
-      }
-      switch (s.type()) {
-        case INT:
-          g.add(s.name(), ((Number) v).intValue());
-          break;
-        case LONG:
-          g.add(s.name(), ((Number) v).longValue());
-          break;
-        case DOUBLE:
-          g.add(s.name(), ((Number) v).doubleValue());
-          break;
-        case BOOL:
-          g.add(s.name(), (Boolean) v);
-          break;
-        default:
-          g.add(s.name(), String.valueOf(v));
-      }
-    }
-  }
-
-  private static List<Group> epochRows(TrialResult r) {
-    SimpleGroupFactory f = new SimpleGroupFactory(ResultSchema.epochs());
-    List<Group> rows = new ArrayList<>();
-    for (EpochRecord e : r.epochs()) {
-      Group g = f.newGroup();
-      common(g, r);
-      g.add("epoch", e.epoch());
-      g.add("steps", e.steps());
-      g.add("train_loss", e.trainLoss());
-      g.add("train_acc", e.trainAcc());
-      g.add("test_loss", e.testLoss());
-      g.add("test_acc", e.testAcc());
-      addOptional(g, "val_loss", e.valLoss());
-      addOptional(g, "val_acc", e.valAcc());
-      addOptional(g, "latent_test_acc", e.latentTestAcc());
-      addOptional(g, "latent_bn_test_acc", e.latentBnTestAcc());
-      g.add("flips", e.flips());
-      g.add("flip_ratio", e.flipRatio());
-      Group flips = g.addGroup("layer_flips");
-      e.layerFlips().forEach((k, v) -> {
-        Group kv = flips.addGroup("key_value");
-        kv.add("key", k);
-        kv.add("value", v);
-      });
-      Group ratios = g.addGroup("layer_flip_ratio");
-      e.layerFlipRatio().forEach((k, v) -> {
-        Group kv = ratios.addGroup("key_value");
-        kv.add("key", k);
-        kv.add("value", v);
-      });
-      g.add("pi_last", e.piLast());
-      addOptional(g, "epoch_gamma", e.gamma());
-      g.add("epoch_lr", e.lr());
-      g.add("train_seconds", e.trainSeconds());
-      g.add("eval_seconds", e.evalSeconds());
-      g.add("samples_per_sec", e.samplesPerSec());
-      g.add("sign_hash", e.signHash());
-      rows.add(g);
-    }
-    return rows;
-  }
-
-  private static Group trialRow(TrialResult r) throws JsonProcessingException {
-    Group g = new SimpleGroupFactory(ResultSchema.trials()).newGroup();
-    common(g, r);
-    g.add("status", r.status().name());
-    if (r.error() != null) {
-      g.add("error", r.error());
-    }
-    g.add("start_epoch", r.startEpoch());
-    g.add("epochs_done", r.epochs().size());
-    g.add("seconds", r.seconds());
-    if (!r.epochs().isEmpty()) {
-      EpochRecord last = r.epochs().get(r.epochs().size() - 1);
-      EpochRecord best = r.epochs().stream().max((a, b) -> Double.compare(a.testAcc(), b.testAcc())).get();
-      g.add("final_train_acc", last.trainAcc());
-      g.add("final_test_acc", last.testAcc());
-      g.add("final_test_loss", last.testLoss());
-      g.add("best_test_acc", best.testAcc());
-      g.add("final_pi_last", last.piLast());
-      g.add("best_epoch", best.epoch());
-    }
-    g.add("swept", JSON.writeValueAsString(r.swept()));
-    g.add("config_json", JSON.writeValueAsString(new java.util.TreeMap<>(r.config())));
-    return g;
-  }
-
-  private static void addOptional(Group g, String field, Double v) {
-    if (v != null) {
-      g.add(field, v);
-    }
-  }
-
   Path modelPath(String trialId) {
     return new Path(root(), "models/" + trialId + ".bmodel");
-  }
-
-  /** A committed trial's summary, as {@code evaluate} needs it. */
-  public record CommittedTrial(String trialId, TrialStatus status, Double finalTestAcc, Double bestTestAcc, int epochsDone) {}
-
-  /** The committed trials row of one trial, if there is one. */
-  public java.util.Optional<CommittedTrial> committedTrial(String trialId) {
-    try {
-      FileSystem fs = fs();
-      Path f = new Path(root(), "trials/" + trialId + ".parquet");
-      if (!fs.exists(f)) {
-        return java.util.Optional.empty();
-      }
-      try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), f).withConf(conf()).build()) {
-        Group g = reader.read();
-        return g == null ? java.util.Optional.empty() : java.util.Optional.of(committedTrial(g));
-      }
-    } catch (IOException e) {
-      throw new StoreException(uri + ": cannot read the trials row of " + trialId + " (" + oneLine(e) + ")");
-    }
   }
 
   /** The final model a DONE trial committed; a missing or damaged file is a {@link SavedModel.ModelFileException}. */
@@ -575,16 +431,11 @@ public final class ResultStore implements Serializable {
   public Map<Integer, Double> committedMetric(String trialId, String column) {
     Map<Integer, Double> out = new java.util.TreeMap<>();
     try {
-      FileSystem fs = fs();
-      Path f = new Path(root(), "epochs/" + trialId + ".parquet");
-      if (!fs.exists(new Path(root(), "trials/" + trialId + ".parquet")) || !fs.exists(f)) {
+      if (!fs().exists(StoreFormat.trialsFile(root(), trialId))) {
         return out;
       }
-      try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), f).withConf(conf()).build()) {
-        Group g;
-        while ((g = reader.read()) != null) {
-          out.put(g.getInteger("epoch", 0), optionalDouble(g, column));
-        }
+      for (Map<String, Object> row : ResultRows.epochs(fs(), root(), trialId, SCHEMA, conf())) {
+        out.put((Integer) row.get("epoch"), row.get(column) instanceof Number n ? n.doubleValue() : null);
       }
       return out;
     } catch (IOException e) {
@@ -596,14 +447,14 @@ public final class ResultStore implements Serializable {
    * Writes a running trial's epoch rows, one file per epoch, each under a hidden name and renamed to
    * {@code _live/TRIAL_ID/epoch-N.parquet} (the epochs/ schema), replacing an earlier attempt's.
    */
-  public void writeLiveEpochs(TrialResult running) throws IOException {
+  public void writeLiveEpochs(FrozenTrial running) throws IOException {
     FileSystem fs = fs();
     Path dir = new Path(root(), "_live/" + running.trialId());
-    List<Group> rows = epochRows(running);
+    List<Map<String, Object>> rows = running.epochRows(SCHEMA);
     for (int i = 0; i < rows.size(); i++) {
       String name = "epoch-" + running.epochs().get(i).epoch() + ".parquet";
       Path tmp = new Path(dir, "." + name + "." + UUID.randomUUID() + ".tmp");
-      write(tmp, ResultSchema.epochs(), List.of(rows.get(i)));
+      ResultRows.write(tmp, SCHEMA.epochs(), List.of(rows.get(i)), conf());
       move(fs, tmp, new Path(dir, name));
     }
   }

@@ -26,7 +26,7 @@ public final class SyntheticStore {
   private SyntheticStore() {}
 
   /** The made-up result of trial {@code i} of a synthetic sweep of {@code epochs} epochs per trial. */
-  public static TrialResult trial(String sweep, int i, int epochs) {
+  public static FrozenTrial trial(String sweep, int i, int epochs) {
     double gamma = GAMMAS[i % GAMMAS.length];
     double tau = TAUS[(i / GAMMAS.length) % TAUS.length];
     long seed = i / (GAMMAS.length * TAUS.length);
@@ -53,7 +53,7 @@ public final class SyntheticStore {
     swept.put("gamma", gamma);
     swept.put("tau", tau);
     swept.put("seed", seed);
-    return new TrialResult(TrialId.of(config), sweep, config.effectiveMap(), swept, TrialStatus.DONE, null, 1, 0,
+    return FrozenTrial.of(TrialId.of(config), sweep, config.effectiveMap(), swept, TrialStatus.DONE, null, 1, 0,
         "synthetic", "synthetic", "cpu", started, started.plusSeconds(epochs), "synthetic", records, PROVENANCE);
   }
 

@@ -115,7 +115,7 @@ public record TrialTask(
       @Override
       public void onEpoch(TrialConfig c, EpochRecord r) {
         // live rows first: a progress file that shows an epoch implies its live rows are written
-        runState.live(new TrialResult(trialId, sweep, cfg.effectiveMap(), swept, null, null, attempt, 0,
+        runState.live(FrozenTrial.of(trialId, sweep, cfg.effectiveMap(), swept, null, null, attempt, 0,
             settings.codeVersion(), host, device, started, Instant.now(), splits.variant(), List.of(r), provenance));
         runState.progress(r.epoch(), r);
       }
@@ -141,7 +141,7 @@ public record TrialTask(
 
   private Summary finish(ResultStore store, TrialConfig cfg, int attempt, String host, String device, Instant started,
       TrialOutcome outcome, SavedModel model) throws IOException {
-    TrialResult result = new TrialResult(trialId, sweep, cfg.effectiveMap(), swept, outcome.status(), outcome.error(),
+    FrozenTrial result = FrozenTrial.of(trialId, sweep, cfg.effectiveMap(), swept, outcome.status(), outcome.error(),
         attempt, outcome.startEpoch(), settings.codeVersion(), host, device, started, Instant.now(),
         outcome.dataVariant(), outcome.epochs(), Provenance.here(settings.threadsPerTrial(), device));
     store.commit(result, model, settings.fence());
@@ -282,7 +282,7 @@ public record TrialTask(
     }
 
     /** The rows of an epoch that just finished, for readers of running trials; skipped if the write fails. */
-    void live(TrialResult oneEpoch) {
+    void live(FrozenTrial oneEpoch) {
       last = submit(() -> {
         try {
           store.writeLiveEpochs(oneEpoch);

@@ -77,9 +77,9 @@ class GridIdentityTest {
     for (Path dir : stores) {
       String name = dir.getParent().getFileName().toString();
       ResultStore store = ResultStore.open(dir.toString(), new Configuration());
-      List<ResultStore.StoredTrial> rows = store.trialRecords();
+      List<FrozenTrial> rows = store.trials();
       assertTrue(!rows.isEmpty(), name);
-      for (ResultStore.StoredTrial t : rows) {
+      for (FrozenTrial t : rows) {
         assertEquals(t.trialId(), t.currentId(), name + ": " + t.configJson());
       }
       SweepSpec spec = SpecParser.parse(Path.of("../conf/sweeps", name + ".yaml"));

@@ -47,9 +47,9 @@ class LiveEpochsTest {
         Map.of("dense1", 0.01), -4.0, 1e-3, 1e-2, 1.0, 0.5, 1000.0, "00");
   }
 
-  static TrialResult result(String id, TrialStatus status, int attempt, List<EpochRecord> epochs) {
+  static FrozenTrial result(String id, TrialStatus status, int attempt, List<EpochRecord> epochs) {
     TrialConfig cfg = TrialConfig.of(Map.of("epochs", 3));
-    return new TrialResult(id, "live", cfg.effectiveMap(), Map.of(), status, status == TrialStatus.FAILED ? "boom" : null,
+    return FrozenTrial.of(id, "live", cfg.effectiveMap(), Map.of(), status, status == TrialStatus.FAILED ? "boom" : null,
         attempt, 0, "test", "host", "cpu", Instant.ofEpochMilli(1000), Instant.ofEpochMilli(2000 + attempt), "mnist",
         epochs, StoreFixtures.PROVENANCE);
   }

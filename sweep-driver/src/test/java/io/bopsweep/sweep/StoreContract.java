@@ -6,13 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bopsweep.store.SweepManifest;
+import io.bopsweep.trainer.config.TrialConfig;
 import io.bopsweep.trainer.train.Checkpoint;
 import io.bopsweep.trainer.train.CheckpointStore;
+import io.bopsweep.trainer.train.EpochRecord;
+import io.bopsweep.trainer.train.Provenance;
 import io.bopsweep.trainer.train.TrialStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -60,11 +64,11 @@ abstract class StoreContract {
       committed = false;
     }
     assertEquals(writable(), committed);
-    List<ResultStore.StoredTrial> rows = store.trialRecords();
+    List<FrozenTrial> rows = store.trials();
     if (committed) {
       assertEquals(trials.stream().map(Trial::id).sorted().toList(),
-          rows.stream().map(ResultStore.StoredTrial::trialId).sorted().toList());
-      for (ResultStore.StoredTrial r : rows) {
+          rows.stream().map(FrozenTrial::trialId).sorted().toList());
+      for (FrozenTrial r : rows) {
         assertEquals(r.trialId(), r.currentId());
         assertEquals("c", r.sweep());
         assertEquals(TrialStatus.DONE, r.status());
@@ -89,8 +93,73 @@ abstract class StoreContract {
     }
     StoreFixtures.commit(store, trials.subList(0, 1));
     StoreFixtures.commit(store, trials.subList(0, 1));
-    assertEquals(1, store.trialRecords().size());
+    assertEquals(1, store.trials().size());
     assertEquals(1, files(tmp.resolve("results/epochs")));
+  }
+
+  /** Attempts of every status: with and without epochs, errors, optional metrics, provenance, swept values. */
+  static List<FrozenTrial> everyKindOfAttempt() {
+    TrialConfig bop = TrialConfig.of(Map.of("epochs", 3, "width", 16.0, "seed", 7L));
+    TrialConfig adam = bop.with("optimizer", "adam-latent");
+    Instant start = Instant.parse("2026-11-26T10:00:00.123456789Z"); // stored to the millisecond
+    Provenance gpu = new Provenance("Test CPU", "none (tensor operations)", "tensor operations", 1, 2, "2.7.1",
+        "cu124", "0.36.0", "17", "Test GPU");
+    Map<String, Object> swept = new LinkedHashMap<>();
+    swept.put("gamma", 1e-3);
+    swept.put("optimizer", "bop");
+    swept.put("seed", 7L); // JSON reads back 7: the record holds it as JSON does
+    List<EpochRecord> epochs = List.of(
+        epoch(1, 0.91, null, null, 1e-3), epoch(2, 0.93, 0.5, 0.92, 1e-3), epoch(3, 0.93, 0.4, null, 1e-3));
+    return List.of(
+        FrozenTrial.of("a1", "s", bop.effectiveMap(), swept, TrialStatus.DONE, null, 1, 0, "v", "host", "cpu", start,
+            start.plusMillis(2500), "mnist", epochs, StoreFixtures.PROVENANCE),
+        FrozenTrial.of("a2", "s", adam.effectiveMap(), Map.of("optimizer", "adam-latent"), TrialStatus.DIVERGED, null, 2,
+            1, "v", "host", "gpu:0", start, start.plusSeconds(3), "mnist",
+            List.of(epoch(1, 0.5, null, null, null), epoch(2, Double.NaN, null, null, null)), gpu),
+        FrozenTrial.of("a3", "t", bop.effectiveMap(), Map.of(), TrialStatus.FAILED, "RuntimeException: boom", 3, 2, "v",
+            "host", "cpu", start, start, "mnist", List.of(), StoreFixtures.PROVENANCE),
+        FrozenTrial.of("a4", "s", bop.effectiveMap(), swept, TrialStatus.STOPPED, null, 1, 0, "v", "host", "cpu", start,
+            start.plusSeconds(1), "mnist", epochs.subList(0, 1), null));
+  }
+
+  private static EpochRecord epoch(int n, double testAcc, Double valLoss, Double latent, Double gamma) {
+    Map<String, Long> flips = new LinkedHashMap<>();
+    flips.put("dense4", 3L);
+    flips.put("dense1", 1L << 35);
+    Map<String, Double> ratios = new LinkedHashMap<>();
+    ratios.put("dense4", 0.5);
+    ratios.put("dense1", 1e-9);
+    return new EpochRecord(n, 10, 0.5 / n, 0.8, 0.4 / n, testAcc, valLoss, null, latent, null, 7 * n, 0.01, flips,
+        ratios, -4.0, gamma, 1e-2, 1.0 * n, 0.5, 1000.0, "00ff" + n);
+  }
+
+  @Test
+  void everyAttemptIsReadBackAsWritten() throws Exception {
+    ResultStore store = store();
+    List<FrozenTrial> written = everyKindOfAttempt();
+    if (!writable()) {
+      assertThrows(IOException.class, () -> store.commit(written.get(0)));
+      assertEquals(List.of(), store.trials());
+      return;
+    }
+    for (FrozenTrial t : written) {
+      store.commit(t);
+    }
+    List<FrozenTrial> read = store.trials();
+    assertEquals(written.stream().map(FrozenTrial::withoutEpochs).toList(), read, "trials rows, epochs not loaded");
+    for (FrozenTrial t : written) {
+      FrozenTrial back = store.trial(t.trialId()).orElseThrow();
+      assertEquals(null, back.epochs());
+      assertEquals(t, store.withEpochs(back));
+    }
+    assertEquals(Instant.parse("2026-11-26T10:00:00.123Z"), read.get(0).startedAt());
+    assertEquals(2.5, read.get(0).seconds());
+    assertEquals(new FrozenTrial.FinalMetrics(3, 0.8, 0.93, 0.4 / 3, 0.93, 2, -4.0), read.get(0).metrics(),
+        "the best epoch is the first of the best test accuracy");
+    assertEquals(new FrozenTrial.FinalMetrics(0, null, null, null, null, null, null), read.get(2).metrics());
+    assertEquals(Map.of("gamma", 1e-3, "optimizer", "bop", "seed", 7), read.get(0).swept());
+    assertEquals(null, read.get(0).config().get("lr"), "lr does not act on a bop trial: null");
+    assertEquals(Optional.empty(), store.trial("a5"));
   }
 
   @Test

@@ -28,7 +28,7 @@ public final class StoreFixtures {
             "0000000000000000"));
       }
       Instant start = Instant.parse("2026-01-01T00:00:00Z");
-      store.commit(new TrialResult(t.id(), t.sweep(), t.config().effectiveMap(), t.swept(), TrialStatus.DONE, null, 1, 0,
+      store.commit(FrozenTrial.of(t.id(), t.sweep(), t.config().effectiveMap(), t.swept(), TrialStatus.DONE, null, 1, 0,
           "test", "host", "cpu", start, start.plusSeconds(10), "synthetic", records, PROVENANCE));
     }
   }

@@ -47,7 +47,18 @@ class StoreVersionsTest {
     StoreFixtures.commit(store, extra);
     assertTrue(Files.readString(dir.resolve("STORE.json")).contains("\"schema_version\":2"));
     assertEquals(2, ResultStore.open(dir.toString(), new Configuration()).schemaVersion());
-    assertEquals(4, store.trialRecords().size());
+    assertEquals(4, store.trials().size());
+    for (FrozenTrial old : store.trials()) {
+      if (old.sweep().equals("extra")) {
+        assertEquals(StoreFixtures.PROVENANCE, old.provenance());
+        continue;
+      }
+      assertNull(old.provenance(), "a version 1 row has no provenance");
+      FrozenTrial loaded = store.withEpochs(old);
+      assertEquals(6, loaded.epochs().size());
+      assertEquals(FrozenTrial.FinalMetrics.of(loaded.epochs()), old.metrics(), "its final metrics are its epochs'");
+      assertEquals(old.trialId(), old.currentId());
+    }
 
     SparkSession spark = SparkSession.builder().master("local[1]").appName("versions").config("spark.ui.enabled", "false")
         .getOrCreate();

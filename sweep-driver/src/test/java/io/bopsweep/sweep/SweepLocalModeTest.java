@@ -155,10 +155,10 @@ class SweepLocalModeTest {
     List<String> lines = Files.readAllLines(log);
     assertTrue(lines.get(lines.size() - 1).startsWith("sweep small: 2 done, 0 diverged, 0 failed"), lines.toString());
     // the last progress line (a final poll at the end) names the best test accuracy (ties: the smaller id)
-    ResultStore.CommittedTrial best = ResultStore.open(results.toString(), new Configuration()).committedTrials()
-        .values().stream().max(java.util.Comparator.comparingDouble(ResultStore.CommittedTrial::bestTestAcc)
-            .thenComparing(ResultStore.CommittedTrial::trialId, java.util.Comparator.reverseOrder())).get();
-    String bestPart = String.format("best test acc %.4f (%s)", best.bestTestAcc(), best.trialId());
+    FrozenTrial best = ResultStore.open(results.toString(), new Configuration()).trials()
+        .stream().max(java.util.Comparator.comparingDouble((FrozenTrial t) -> t.metrics().bestTestAcc())
+            .thenComparing(FrozenTrial::trialId, java.util.Comparator.reverseOrder())).get();
+    String bestPart = String.format("best test acc %.4f (%s)", best.metrics().bestTestAcc(), best.trialId());
     assertTrue(lines.get(lines.size() - 2).contains("trials 2/2 done, 0 running, 0 failed; epochs 2/2; " + bestPart),
         lines.toString());
     Run again = cli("sweep", spec.toString(), "--results", results.toString());
