@@ -32,6 +32,8 @@ import org.apache.parquet.hadoop.example.GroupReadSupport;
  * _attempts/TRIAL_ID/N.json          one record per attempt that started
  * _manifests/SWEEP/TIME-HASH.json    one record per sweep run: spec text and hash, its trial ids
  * _staging/                          files being written
+ * trials/pack.K.parquet, epochs/pack.K.parquet   committed trials merged by store compact ({@link StorePacks})
+ * _compaction/pack.K.json            the record of a compaction in progress
  * </pre>
  *
  * The views over the Parquet tables are {@code sql/views.sql} of this module. Schema versions:
@@ -101,16 +103,15 @@ public final class StoreFormat {
   /** One committed trials row: the columns every reader of trial membership and status needs. */
   public record TrialRow(String trialId, String sweep, String status, String configJson) {}
 
-  /** Every committed trials row of the store at root. */
+  /**
+   * Every committed trials row of the store at root: those of packs first, then the trials' own
+   * files ({@link StorePacks#trialsFiles}).
+   */
   public static List<TrialRow> trialRows(FileSystem fs, Path root, org.apache.hadoop.conf.Configuration conf)
       throws IOException {
     List<TrialRow> out = new ArrayList<>();
-    Path dir = new Path(root, TRIALS);
-    if (!fs.exists(dir)) {
-      return out;
-    }
-    for (FileStatus f : fs.listStatus(dir, p -> p.getName().endsWith(".parquet"))) {
-      try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), f.getPath()).withConf(conf)
+    for (Path f : StorePacks.trialsFiles(fs, root)) {
+      try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), f).withConf(conf)
           .build()) {
         Group g;
         while ((g = reader.read()) != null) {
