@@ -27,7 +27,6 @@ import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.PathFilter;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.SimpleGroupFactory;
 import org.apache.parquet.hadoop.ParquetFileWriter;
@@ -53,6 +52,8 @@ import org.apache.parquet.schema.MessageType;
  * _attempts/TRIAL_ID/N.json          one record per attempt that started
  * _manifests/SWEEP/TIME-HASH.json    one record per sweep run: spec text and hash, its trial ids
  * _staging/                          files being written
+ * trials/pack.K.parquet, epochs/pack.K.parquet   committed trials merged by store compact
+ * _compaction/pack.K.json            the record of a compaction in progress
  * </pre>
  *
  * Contract, kept by every writer: a trial's files are written under _staging and renamed into
@@ -60,13 +61,15 @@ import org.apache.parquet.schema.MessageType;
  * only once all its epochs are; a killed attempt leaves at most an epochs file without a trials
  * row, which readers ignore and the next attempt replaces; file names are the trial id, so no
  * trial and epoch is ever stored twice. The analysis views read only trials that have a row in
- * trials/.
+ * trials/. {@link StoreCompaction} merges committed DONE and DIVERGED trials into packs under the
+ * same contract: a pack is committed when its trials file is renamed into place, and readers read
+ * each trial once at every step of it ({@link io.bopsweep.store.StorePacks}); the readers here read
+ * a packed trial from its pack.
  */
 public final class ResultStore implements Serializable {
   private static final long serialVersionUID = 1L;
   static final String MARKER = StoreFormat.MARKER;
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final PathFilter PARQUET = p -> p.getName().endsWith(".parquet");
 
   private final String uri;
   private transient Configuration conf;
@@ -247,14 +250,9 @@ public final class ResultStore implements Serializable {
   public Map<String, CommittedTrial> committedTrials() {
     Map<String, CommittedTrial> out = new LinkedHashMap<>();
     try {
-      FileSystem fs = fs();
-      Path dir = new Path(root(), "trials");
-      if (!fs.exists(dir)) {
-        return out;
-      }
-      for (FileStatus f : fs.listStatus(dir, PARQUET)) {
+      for (Path f : io.bopsweep.store.StorePacks.trialsFiles(fs(), root())) {
         try (ParquetReader<Group> reader =
-            ParquetReader.builder(new GroupReadSupport(), f.getPath()).withConf(conf()).build()) {
+            ParquetReader.builder(new GroupReadSupport(), f).withConf(conf()).build()) {
           Group g;
           while ((g = reader.read()) != null) {
             CommittedTrial t = committedTrial(g);
@@ -526,7 +524,9 @@ public final class ResultStore implements Serializable {
       FileSystem fs = fs();
       Path f = new Path(root(), "trials/" + trialId + ".parquet");
       if (!fs.exists(f)) {
-        return java.util.Optional.empty();
+        Long pack = io.bopsweep.store.StorePacks.packHolding(fs, root(), conf(), trialId);
+        return pack == null ? java.util.Optional.empty() : io.bopsweep.store.StorePacks.rowsOf(fs, root(), conf(),
+            "trials", pack, trialId).stream().findFirst().map(ResultStore::committedTrial);
       }
       try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), f).withConf(conf()).build()) {
         Group g = reader.read();
@@ -577,7 +577,16 @@ public final class ResultStore implements Serializable {
     try {
       FileSystem fs = fs();
       Path f = new Path(root(), "epochs/" + trialId + ".parquet");
-      if (!fs.exists(new Path(root(), "trials/" + trialId + ".parquet")) || !fs.exists(f)) {
+      if (!fs.exists(new Path(root(), "trials/" + trialId + ".parquet"))) {
+        Long pack = io.bopsweep.store.StorePacks.packHolding(fs, root(), conf(), trialId);
+        if (pack != null) {
+          for (Group g : io.bopsweep.store.StorePacks.rowsOf(fs, root(), conf(), "epochs", pack, trialId)) {
+            out.put(g.getInteger("epoch", 0), optionalDouble(g, column));
+          }
+        }
+        return out;
+      }
+      if (!fs.exists(f)) {
         return out;
       }
       try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), f).withConf(conf()).build()) {
