@@ -32,7 +32,8 @@ import org.apache.parquet.schema.Type;
 public final class StoreAccess {
   private static final ObjectMapper JSON = new ObjectMapper();
   /** The epoch columns the curves read; the rest of an epochs file is skipped. */
-  private static final String EPOCH_PROJECTION = "message epochs { required int32 attempt; required int32 epoch;"
+  private static final String EPOCH_PROJECTION = "message epochs { required binary trial_id (STRING);"
+      + " required int32 attempt; required int32 epoch;"
       + " required double train_loss; required double test_loss; required double test_acc; required double pi_last; }";
 
   /** One Parquet file of a store directory, as listed. */
@@ -102,18 +103,20 @@ public final class StoreAccess {
     }
   }
 
-  /** The committed trials' files (trials/*.parquet). */
+  /**
+   * The committed trials' files (trials/*.parquet): packs of {@code store compact} and the trials'
+   * own files, less those a committed pack supersedes while its compaction finishes
+   * ({@link io.bopsweep.store.StorePacks#trialsFiles}).
+   */
   public List<StoredFile> trialFiles() throws IOException {
-    return parquetFiles(new Path(root, "trials"));
-  }
-
-  private List<StoredFile> parquetFiles(Path dir) throws IOException {
     List<StoredFile> out = new ArrayList<>();
-    if (!fs.exists(dir)) {
-      return out;
-    }
-    for (FileStatus f : fs.listStatus(dir, p -> p.getName().endsWith(".parquet"))) {
-      out.add(new StoredFile(f.getPath().getName(), f.getModificationTime(), f.getLen()));
+    for (Path p : io.bopsweep.store.StorePacks.trialsFiles(fs, root)) {
+      try {
+        FileStatus f = fs.getFileStatus(p);
+        out.add(new StoredFile(f.getPath().getName(), f.getModificationTime(), f.getLen()));
+      } catch (FileNotFoundException e) {
+        // replaced or removed since the listing: the next refresh lists it again
+      }
     }
     return out;
   }
@@ -131,24 +134,40 @@ public final class StoreAccess {
     return rows;
   }
 
-  /** The epochs file of a trial, or null where there is none. */
+  /** The epochs file of a trial (its own, else the pack that holds it), or null where there is none. */
   public StoredFile epochsFile(String trialId) throws IOException {
     try {
       FileStatus f = fs.getFileStatus(new Path(root, "epochs/" + trialId + ".parquet"));
       return new StoredFile(f.getPath().getName(), f.getModificationTime(), f.getLen());
     } catch (FileNotFoundException e) {
-      return null;
+      Long pack = io.bopsweep.store.StorePacks.packHolding(fs, root, conf, trialId);
+      if (pack == null) {
+        return null;
+      }
+      try {
+        FileStatus f = fs.getFileStatus(io.bopsweep.store.StorePacks.epochsPack(root, pack));
+        return new StoredFile(f.getPath().getName(), f.getModificationTime(), f.getLen());
+      } catch (FileNotFoundException gone) {
+        return null;
+      }
     }
   }
 
   /** A trial's epochs of the given attempt (the one its trials row committed), one per epoch, in order. */
   public EpochSeries readEpochs(StoredFile file, int attempt) throws IOException {
+    return readEpochs(file, file.trialId(), attempt);
+  }
+
+  /** The same, from a trial's own epochs file or from a pack ({@code epochs/pack.K.parquet}) holding it. */
+  public EpochSeries readEpochs(StoredFile file, String trialId, int attempt) throws IOException {
     TreeMap<Integer, Group> byEpoch = new TreeMap<>();
     try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), new Path(root, "epochs/" + file.name()))
-        .withConf(epochConf).build()) {
+        .withConf(epochConf).withFilter(org.apache.parquet.filter2.compat.FilterCompat.get(
+            org.apache.parquet.filter2.predicate.FilterApi.eq(org.apache.parquet.filter2.predicate.FilterApi.binaryColumn(
+                "trial_id"), org.apache.parquet.io.api.Binary.fromString(trialId)))).build()) {
       Group g;
       while ((g = reader.read()) != null) {
-        if (g.getInteger("attempt", 0) == attempt) {
+        if (g.getInteger("attempt", 0) == attempt && trialId.equals(g.getString("trial_id", 0))) {
           byEpoch.put(g.getInteger("epoch", 0), g);
         }
       }

@@ -91,7 +91,7 @@ final class TrialIndex {
     }
     CachedEpochs c = epochs.get(trialId);
     if (c == null || c.modified() != f.modified() || c.length() != f.length() || c.attempt() != attempt) {
-      c = new CachedEpochs(f.modified(), f.length(), attempt, store.readEpochs(f, attempt));
+      c = new CachedEpochs(f.modified(), f.length(), attempt, store.readEpochs(f, trialId, attempt));
       epochs.put(trialId, c);
     }
     return c.series();
