@@ -41,6 +41,9 @@ class StoreCompactionTest {
 
   @TempDir Path tmp;
 
+  /** What the readers read from {@link #fixture}, before any compaction. */
+  static Map<String, List<String>> fixtureReaders;
+
   @BeforeAll
   static void spark() {
     spark = SparkSession.builder().master("local[1]").appName("compaction").config("spark.ui.enabled", "false")
@@ -215,7 +218,10 @@ class StoreCompactionTest {
     for (boolean bySweep : List.of(false, true)) {
       Path root = tmp.resolve(at + "-" + n + "-" + bySweep);
       ResultStore store = fixture(root);
-      Map<String, List<String>> before = readers(root);
+      if (fixtureReaders == null) {
+        fixtureReaders = readers(root); // the fixture is the same every time: read once
+      }
+      Map<String, List<String>> before = fixtureReaders;
       boolean[] reached = {false};
       try (DriverLock lock = lock(store)) {
         assertThrows(Killed.class, () -> StoreCompaction.compact(store, lock, (step, pack, removed) -> {
