@@ -123,19 +123,20 @@ public final class StoreAccess {
     }
   }
 
-  /** The committed trials' files (trials/*.parquet). */
+  /**
+   * The committed trials' files (trials/*.parquet): packs of {@code store compact} and the trials'
+   * own files, less those a committed pack supersedes while its compaction finishes
+   * ({@link io.bopsweep.store.StorePacks#trialsFiles}).
+   */
   public List<StoredFile> trialFiles() throws IOException {
-    return parquetFiles(new Path(root, "trials"));
-  }
-
-  private List<StoredFile> parquetFiles(Path dir) throws IOException {
     List<StoredFile> out = new ArrayList<>();
-    if (!fs.exists(dir)) {
-      return out;
-    }
-    for (FileStatus f : fs.listStatus(dir, p -> p.getName().endsWith(".parquet") && !p.getName().startsWith(".")
-        && !p.getName().startsWith("_"))) {
-      out.add(new StoredFile(f.getPath().getName(), f.getModificationTime(), f.getLen()));
+    for (Path p : io.bopsweep.store.StorePacks.trialsFiles(fs, root)) {
+      try {
+        FileStatus f = fs.getFileStatus(p);
+        out.add(new StoredFile(f.getPath().getName(), f.getModificationTime(), f.getLen()));
+      } catch (FileNotFoundException e) {
+        // replaced or removed since the listing: the next refresh lists it again
+      }
     }
     return out;
   }
@@ -151,6 +152,18 @@ public final class StoreAccess {
       }
     }
     return rows;
+  }
+
+  private List<StoredFile> parquetFiles(Path dir) throws IOException {
+    List<StoredFile> out = new ArrayList<>();
+    if (!fs.exists(dir)) {
+      return out;
+    }
+    for (FileStatus f : fs.listStatus(dir, p -> p.getName().endsWith(".parquet") && !p.getName().startsWith(".")
+        && !p.getName().startsWith("_"))) {
+      out.add(new StoredFile(f.getPath().getName(), f.getModificationTime(), f.getLen()));
+    }
+    return out;
   }
 
   /** The files of epochs/ (one trial's each, or many trials' in a compacted store). */
@@ -173,7 +186,16 @@ public final class StoreAccess {
       FileStatus f = fs.getFileStatus(new Path(root, "epochs/" + stem + ".parquet"));
       return new StoredFile(f.getPath().getName(), f.getModificationTime(), f.getLen());
     } catch (FileNotFoundException e) {
-      return null;
+      Long pack = io.bopsweep.store.StorePacks.packHolding(fs, root, conf, stem);
+      if (pack == null) {
+        return null;
+      }
+      try {
+        FileStatus f = fs.getFileStatus(io.bopsweep.store.StorePacks.epochsPack(root, pack));
+        return new StoredFile(f.getPath().getName(), f.getModificationTime(), f.getLen());
+      } catch (FileNotFoundException gone) {
+        return null;
+      }
     }
   }
 

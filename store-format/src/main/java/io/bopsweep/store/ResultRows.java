@@ -75,23 +75,44 @@ public final class ResultRows {
   public static List<Map<String, Object>> trials(FileSystem fs, Path root, ResultSchema schema, Configuration conf)
       throws IOException {
     List<Map<String, Object>> out = new ArrayList<>();
-    FileStatus[] files;
-    try {
-      files = fs.listStatus(new Path(root, StoreFormat.TRIALS), p -> p.getName().endsWith(".parquet")
-          && !p.getName().startsWith("."));
-    } catch (FileNotFoundException e) {
-      return out;
-    }
-    Arrays.sort(files, Comparator.comparing((FileStatus f) -> f.getPath().getName()));
-    for (FileStatus f : files) {
-      out.addAll(read(f.getPath(), schema.trials(), conf));
+    // packs first, then the trials' own files, each trial once ({@link StorePacks#trialsFiles})
+    for (Path f : StorePacks.trialsFiles(fs, root)) {
+      out.addAll(read(f, schema.trials(), conf));
     }
     return out;
   }
 
-  /** The rows of a trial's epochs file (none where it has none), with the columns of {@code schema.epochs()}. */
+  /** The committed trials row of one trial, from its own file or from the pack that holds it. */
+  public static java.util.Optional<Map<String, Object>> trial(FileSystem fs, Path root, String trialId,
+      ResultSchema schema, Configuration conf) throws IOException {
+    Path file = StoreFormat.trialsFile(root, trialId);
+    if (fs.exists(file)) {
+      return read(file, schema.trials(), conf).stream().findFirst();
+    }
+    Long pack = StorePacks.packHolding(fs, root, conf, trialId);
+    if (pack == null) {
+      return java.util.Optional.empty();
+    }
+    return StorePacks.rowsOf(fs, root, conf, StoreFormat.TRIALS, pack, trialId).stream()
+        .map(g -> row(g, schema.trials())).findFirst();
+  }
+
+  /**
+   * The epochs rows of a committed trial (none where it has none), with the columns of
+   * {@code schema.epochs()}: from its own file, or from the pack that holds a packed trial.
+   */
   public static List<Map<String, Object>> epochs(FileSystem fs, Path root, String trialId, ResultSchema schema,
       Configuration conf) throws IOException {
+    if (!fs.exists(StoreFormat.trialsFile(root, trialId))) {
+      Long pack = StorePacks.packHolding(fs, root, conf, trialId);
+      if (pack != null) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Group g : StorePacks.rowsOf(fs, root, conf, StoreFormat.EPOCHS, pack, trialId)) {
+          out.add(row(g, schema.epochs()));
+        }
+        return out;
+      }
+    }
     Path file = StoreFormat.epochsFile(root, trialId);
     return fs.exists(file) ? read(file, schema.epochs(), conf) : List.of();
   }

@@ -25,8 +25,13 @@ import org.apache.parquet.hadoop.example.GroupReadSupport;
  * {@code epochs/ID.parquet} with ID a trial id (16 hex digits; letters, digits, '_', '-') (and Hadoop's {@code .ID.parquet.crc} sidecars
  * beside them). A file there is intact when it reads as Parquet to its last row (Hadoop's checksum,
  * where it has one, agrees); a trials row is intact when it has one row whose trial_id is its file
- * name and whose status is known; a DONE or DIVERGED trial has its epochs file. Anything else in
- * trials/ or epochs/ is damage: readers refuse the store with one line naming the first damage, and
+ * name and whose status is known; a DONE or DIVERGED trial has its epochs file. Packs
+ * ({@link StorePacks}: {@code trials/pack.K.parquet} and {@code epochs/pack.K.parquet}, written by
+ * {@code bopsweep store compact}) hold many trials: a trials pack reads to its last row, each row a
+ * trial id (once) with a known status, and its epochs pack is there, reads through the file system's
+ * checksum and its trial_id column to the last row, and holds rows of every DONE or DIVERGED trial of
+ * the pack; the trial files a committed pack supersedes while its compaction record exists are not
+ * read. Anything else in trials/ or epochs/ is damage: readers refuse the store with one line naming the first damage, and
  * {@code bopsweep store check DIR [--repair]} lists them all and moves the damaged trials aside.
  */
 public final class StoreCheck {
@@ -71,16 +76,53 @@ public final class StoreCheck {
     }
   }
 
-  /** Checks trials/ and epochs/ of the store at root. */
+  /**
+   * Checks trials/ and epochs/ of the store at root, packs included (see {@link StorePacks}): the
+   * compaction records are read before and after the listing, and the check is done again when
+   * they changed meanwhile.
+   */
   public static Result check(FileSystem fs, Path root, Configuration conf) throws IOException {
+    for (int tries = 0; ; tries++) {
+      Map<Long, StorePacks.Record> records;
+      try {
+        records = StorePacks.records(fs, root);
+      } catch (IOException e) {
+        return new Result(List.of(new Damage(StorePacks.COMPACTION, null, e.getMessage())), List.of(), List.of());
+      }
+      Result r = check(fs, root, conf, records);
+      if (tries >= 4 || records.equals(StorePacks.records(fs, root))) {
+        return r;
+      }
+    }
+  }
+
+  private static Result check(FileSystem fs, Path root, Configuration conf, Map<Long, StorePacks.Record> records)
+      throws IOException {
     List<Damage> damage = new ArrayList<>();
     Map<String, String> statusById = new LinkedHashMap<>();
+    Map<String, Long> packOfId = new LinkedHashMap<>();
     List<Path> trials = new ArrayList<>();
-    for (FileStatus f : list(fs, new Path(root, StoreFormat.TRIALS))) {
+    List<Path> packs = new ArrayList<>();
+    List<FileStatus> trialsListing = list(fs, new Path(root, StoreFormat.TRIALS));
+    StorePacks.Layout layout = StorePacks.layout(records, trialsListing);
+    for (FileStatus f : trialsListing) {
       String rel = StoreFormat.TRIALS + "/" + f.getPath().getName();
-      String id = idOf(f, damage, rel);
-      if (id == null) {
+      Long pack = StorePacks.packOf(f.getPath().getName());
+      if (pack != null && f.isFile()) {
+        String problem = checkTrialsPack(fs, f, conf, pack, statusById, packOfId);
+        if (problem != null) {
+          damage.add(new Damage(rel, null, problem));
+        } else {
+          packs.add(f.getPath());
+        }
         continue;
+      }
+      if (StorePacks.isPackCrc(f.getPath().getName()) && f.isFile()) {
+        continue;
+      }
+      String id = idOf(f, damage, rel);
+      if (id == null || !layout.readsSingle(id)) {
+        continue; // not a store file, or a copy that a committed pack supersedes
       }
       List<Group> rows = new ArrayList<>();
       String problem = read(fs, f.getPath(), conf, rows);
@@ -96,7 +138,8 @@ public final class StoreCheck {
             problem = "unknown trial status " + (status == null ? "(none)" : "'" + status + "'") + " (known: DONE,"
                 + " DIVERGED, FAILED, STOPPED)";
           } else {
-            statusById.put(id, status);
+            statusById.put(id, status); // a trial committed after a compaction wins over its pack row
+            packOfId.remove(id);
           }
         }
       }
@@ -108,10 +151,29 @@ public final class StoreCheck {
     }
     List<Path> epochs = new ArrayList<>();
     Set<String> epochIds = new LinkedHashSet<>();
+    Map<Long, Set<String>> packEpochIds = new LinkedHashMap<>();
     for (FileStatus f : list(fs, new Path(root, StoreFormat.EPOCHS))) {
       String rel = StoreFormat.EPOCHS + "/" + f.getPath().getName();
+      Long pack = StorePacks.packOf(f.getPath().getName());
+      if (pack != null && f.isFile()) {
+        if (!layout.readsPack(pack)) {
+          continue; // an unfinished compaction's: its trials pack is not in place
+        }
+        Set<String> ids = new LinkedHashSet<>();
+        String problem = readPackIds(fs, f.getPath(), conf, ids);
+        if (problem != null) {
+          damage.add(new Damage(rel, null, problem));
+        } else {
+          epochs.add(f.getPath());
+          packEpochIds.put(pack, ids);
+        }
+        continue;
+      }
+      if (StorePacks.isPackCrc(f.getPath().getName()) && f.isFile()) {
+        continue;
+      }
       String id = idOf(f, damage, rel);
-      if (id == null) {
+      if (id == null || !layout.readsSingle(id)) {
         continue;
       }
       String problem = read(fs, f.getPath(), conf, null);
@@ -124,15 +186,102 @@ public final class StoreCheck {
         epochIds.add(id);
       }
     }
+    Set<Long> damagedPacks = new LinkedHashSet<>();
     for (Map.Entry<String, String> e : statusById.entrySet()) {
       boolean final_ = e.getValue().equals("DONE") || e.getValue().equals("DIVERGED");
-      if (final_ && !epochIds.contains(e.getKey())) {
+      Long pack = packOfId.get(e.getKey());
+      if (pack != null) {
+        if (!packEpochIds.containsKey(pack)) {
+          if (damagedPacks.add(pack) && damage.stream().noneMatch(d -> d.file().equals(StoreFormat.EPOCHS + "/"
+              + StorePacks.fileName(pack)))) {
+            damage.add(new Damage(StoreFormat.TRIALS + "/" + StorePacks.fileName(pack), null,
+                "missing: its epochs pack " + StoreFormat.EPOCHS + "/" + StorePacks.fileName(pack) + " is not there"));
+          }
+        } else if (final_ && !packEpochIds.get(pack).contains(e.getKey()) && damagedPacks.add(pack)) {
+          damage.add(new Damage(StoreFormat.TRIALS + "/" + StorePacks.fileName(pack), null, "trial " + e.getKey()
+              + " is " + e.getValue() + " but " + StoreFormat.EPOCHS + "/" + StorePacks.fileName(pack)
+              + " holds none of its rows"));
+        }
+      } else if (final_ && !epochIds.contains(e.getKey())) {
         damage.add(new Damage(StoreFormat.EPOCHS + "/" + e.getKey() + ".parquet", e.getKey(),
             "missing: the trial is " + e.getValue() + " but its epochs file is not there"));
         trials.removeIf(p -> p.getName().equals(e.getKey() + ".parquet"));
       }
     }
-    return new Result(damage, trials, epochs);
+    for (Long pack : damagedPacks) {
+      packs.removeIf(p -> p.getName().equals(StorePacks.fileName(pack)));
+      epochs.removeIf(p -> p.getName().equals(StorePacks.fileName(pack)));
+    }
+    packs.addAll(trials);
+    return new Result(damage, packs, epochs);
+  }
+
+  /**
+   * Reads a trials pack to its last row: every row a trial id with a known status, no id twice;
+   * returns the problem, or null (with the pack's statuses added).
+   */
+  private static String checkTrialsPack(FileSystem fs, FileStatus f, Configuration conf, long pack,
+      Map<String, String> statusById, Map<String, Long> packOfId) {
+    if (f.getLen() == 0) {
+      return "empty file (0 bytes), not a Parquet file";
+    }
+    List<Group> rows = new ArrayList<>();
+    String problem = read(fs, f.getPath(), conf, rows);
+    if (problem != null) {
+      return problem;
+    }
+    Map<String, String> mine = new LinkedHashMap<>();
+    for (Group g : rows) {
+      String id = string(g, "trial_id");
+      String status = string(g, "status");
+      if (id == null || !StorePacks.SINGLE.matcher(id + ".parquet").matches()) {
+        return "holds a row whose trial_id is not a trial id: " + id;
+      }
+      if (status == null || !STATUSES.contains(status)) {
+        return "trial " + id + ": unknown trial status " + (status == null ? "(none)" : "'" + status + "'");
+      }
+      if (mine.put(id, status) != null) {
+        return "holds two rows of trial " + id;
+      }
+    }
+    mine.forEach((id, status) -> {
+      statusById.put(id, status);
+      packOf(packOfId, id, pack);
+    });
+    return null;
+  }
+
+  private static void packOf(Map<String, Long> packOfId, String id, long pack) {
+    packOfId.merge(id, pack, Math::max);
+  }
+
+  /**
+   * Reads an epochs pack: every byte through the file system's checksum where it has one (local
+   * files), the footer, and the trial_id column to its last row (the other columns are not decoded:
+   * a pack holds many trials' epochs); returns the problem, or null (with the pack's trial ids added).
+   */
+  private static String readPackIds(FileSystem fs, Path file, Configuration conf, Set<String> ids) {
+    if (fs instanceof org.apache.hadoop.fs.ChecksumFileSystem) {
+      try (java.io.InputStream in = fs.open(file)) {
+        byte[] buf = new byte[1 << 20];
+        while (in.read(buf) >= 0) {
+          // verified as read
+        }
+      } catch (org.apache.hadoop.fs.ChecksumException e) {
+        return "damaged (the file system's checksum differs: truncated or overwritten)";
+      } catch (IOException e) {
+        return "cannot read (" + e.getMessage() + ")";
+      }
+    }
+    Configuration c = new Configuration(conf);
+    c.set(org.apache.parquet.hadoop.api.ReadSupport.PARQUET_READ_SCHEMA,
+        "message epochs { required binary trial_id (STRING); }");
+    List<Group> rows = new ArrayList<>();
+    String problem = read(fs, file, c, rows);
+    if (problem == null) {
+      rows.forEach(g -> ids.add(string(g, "trial_id")));
+    }
+    return problem;
   }
 
   /** The trial id of a file in trials/ or epochs/, or null (with damage added for a stray file, none for a sidecar). */
@@ -213,7 +362,12 @@ public final class StoreCheck {
     Path aside = new Path(root, DAMAGED + "/" + stamp);
     Set<String> paths = new LinkedHashSet<>();
     for (Damage d : damage) {
-      if (d.trialId() == null) {
+      Long pack = StorePacks.packOf(new Path(d.file()).getName());
+      if (d.trialId() == null && pack != null) {
+        paths.add(StoreFormat.TRIALS + "/" + StorePacks.fileName(pack));
+        paths.add(StoreFormat.EPOCHS + "/" + StorePacks.fileName(pack));
+        paths.add(StorePacks.COMPACTION + "/pack." + String.format("%06d", pack) + ".json");
+      } else if (d.trialId() == null) {
         paths.add(d.file());
       } else {
         String id = d.trialId();

@@ -29,6 +29,8 @@ import org.apache.hadoop.fs.Path;
  * _attempts/TRIAL_ID/N.json          one record per attempt that started
  * _manifests/SWEEP/TIME-HASH.json    one record per sweep run: spec text and hash, its trial ids
  * _staging/                          files being written
+ * trials/pack.K.parquet, epochs/pack.K.parquet   committed trials merged by store compact ({@link StorePacks})
+ * _compaction/pack.K.json            the record of a compaction in progress
  * </pre>
  *
  * The columns of the Parquet tables are {@link ResultSchema}, their rows are written and read back

@@ -3,6 +3,7 @@ package io.bopsweep.cli;
 import io.bopsweep.store.StoreCheck;
 import io.bopsweep.sweep.DriverLock;
 import io.bopsweep.sweep.ResultStore;
+import io.bopsweep.sweep.StoreCompaction;
 import io.bopsweep.sweep.SyntheticStore;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -15,10 +16,46 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code bopsweep store ...}: check and repair result stores; developer tools. */
-@Command(name = "store", mixinStandardHelpOptions = true, description = "Check and repair result stores; developer tools.",
-    subcommands = {StoreCommand.Check.class, StoreCommand.Synthesize.class})
+/** {@code bopsweep store ...}: check, repair and compact result stores; developer tools. */
+@Command(name = "store", mixinStandardHelpOptions = true,
+    description = "Check, repair and compact result stores; developer tools.",
+    subcommands = {StoreCommand.Check.class, StoreCommand.Compact.class, StoreCommand.Synthesize.class})
 final class StoreCommand {
+  /**
+   * {@code bopsweep store compact DIR}: merges the committed DONE and DIVERGED trials' own files into
+   * packs, under the driver lock ({@link StoreCompaction}).
+   */
+  @Command(name = "compact", mixinStandardHelpOptions = true,
+      description = "Merge the files of committed DONE and DIVERGED trials (two per trial) into packs (two per run),"
+          + " holding the driver lock; a compaction killed at any point loses and duplicates nothing, and the next"
+          + " compact or sweep finishes it.")
+  static final class Compact implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(paramLabel = "DIR_OR_URI", description = "results directory or URI")
+    String results;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      ResultStore store = ResultStore.open(results, new Configuration());
+      store.requireIntact(); // refused before the lock is taken: nothing written
+      long t0 = System.nanoTime();
+      StoreCompaction.Outcome o;
+      try (DriverLock lock = DriverLock.acquire(store, "store compact")) {
+        o = StoreCompaction.compact(store, lock);
+      }
+      o.recovered().forEach(line -> out.println(store.uri() + ": " + line));
+      for (StoreCompaction.Pack p : o.packs()) {
+        out.printf("pack %d: %d trials, %d epoch rows%n", p.number(), p.trials(), p.epochRows());
+      }
+      out.printf("%s: %d trials packed; files in trials/ and epochs/: %d before, %d after (%.1f s)%n", store.uri(),
+          o.trialsPacked(), o.filesBefore(), o.filesAfter(), (System.nanoTime() - t0) / 1e9);
+      out.flush();
+      return 0;
+    }
+  }
+
   /** {@code bopsweep store synthesize DIR --trials N --epochs M}. */
   @Command(name = "synthesize", mixinStandardHelpOptions = true,
       description = "Write a store of made-up trials (not results), one commit per trial as sweeps write, to time readers.")

@@ -44,6 +44,8 @@ import org.apache.parquet.schema.MessageType;
  * _attempts/TRIAL_ID/N.json          one record per attempt that started
  * _manifests/SWEEP/TIME-HASH.json    one record per sweep run: spec text and hash, its trial ids
  * _staging/                          files being written
+ * trials/pack.K.parquet, epochs/pack.K.parquet   committed trials merged by store compact
+ * _compaction/pack.K.json            the record of a compaction in progress
  * </pre>
  *
  * Contract, kept by every writer: a trial's files are written under _staging and renamed into
@@ -51,7 +53,10 @@ import org.apache.parquet.schema.MessageType;
  * only once all its epochs are; a killed attempt leaves at most an epochs file without a trials
  * row, which readers ignore and the next attempt replaces; file names are the trial id, so no
  * trial and epoch is ever stored twice. The analysis views read only trials that have a row in
- * trials/.
+ * trials/. {@link StoreCompaction} merges committed DONE and DIVERGED trials into packs under the
+ * same contract: a pack is committed when its trials file is renamed into place, and readers read
+ * each trial once at every step of it ({@link io.bopsweep.store.StorePacks}); the readers here read
+ * a packed trial from its pack.
  *
  * <p>What it writes and reads back is one record per trial attempt, {@link FrozenTrial}: its trials
  * row ({@link #trials}, {@link #trial}) and, when asked, its epochs ({@link #withEpochs}). The
@@ -252,11 +257,13 @@ public final class ResultStore implements Serializable {
   /** Every committed trial (its trials row, epochs not loaded), in trial id order. */
   public List<FrozenTrial> trials() {
     try {
-      List<FrozenTrial> out = new ArrayList<>();
+      // packs come first, so a trial committed again after it was packed reads as its later row
+      Map<String, FrozenTrial> byId = new java.util.TreeMap<>();
       for (Map<String, Object> row : ResultRows.trials(fs(), root(), SCHEMA, conf())) {
-        out.add(trialOf(row));
+        FrozenTrial t = trialOf(row);
+        byId.put(t.trialId(), t);
       }
-      return out;
+      return new ArrayList<>(byId.values());
     } catch (IOException e) {
       throw new StoreException(uri + ": cannot read trials (" + oneLine(e) + ")");
     }
@@ -265,11 +272,7 @@ public final class ResultStore implements Serializable {
   /** The committed trial of this id (its trials row, epochs not loaded), if there is one. */
   public java.util.Optional<FrozenTrial> trial(String trialId) {
     try {
-      Path f = StoreFormat.trialsFile(root(), trialId);
-      if (!fs().exists(f)) {
-        return java.util.Optional.empty();
-      }
-      return ResultRows.read(f, SCHEMA.trials(), conf()).stream().findFirst().map(this::trialOf);
+      return ResultRows.trial(fs(), root(), trialId, SCHEMA, conf()).map(this::trialOf);
     } catch (IOException e) {
       throw new StoreException(uri + ": cannot read the trials row of " + trialId + " (" + oneLine(e) + ")");
     }
@@ -431,8 +434,9 @@ public final class ResultStore implements Serializable {
   public Map<Integer, Double> committedMetric(String trialId, String column) {
     Map<Integer, Double> out = new java.util.TreeMap<>();
     try {
-      if (!fs().exists(StoreFormat.trialsFile(root(), trialId))) {
-        return out;
+      if (!fs().exists(StoreFormat.trialsFile(root(), trialId))
+          && io.bopsweep.store.StorePacks.packHolding(fs(), root(), conf(), trialId) == null) {
+        return out; // not committed: an epochs file without a trials row is a killed attempt's
       }
       for (Map<String, Object> row : ResultRows.epochs(fs(), root(), trialId, SCHEMA, conf())) {
         out.put((Integer) row.get("epoch"), row.get(column) instanceof Number n ? n.doubleValue() : null);

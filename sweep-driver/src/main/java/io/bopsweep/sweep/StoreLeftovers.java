@@ -11,7 +11,8 @@ import org.apache.hadoop.fs.Path;
 /**
  * What killed processes leave in a store and nothing reads: the {@code _staging/} folders of
  * commits that did not finish, empty {@code _attempts/TRIAL/N.json} records (a create whose write
- * failed), and temporary store markers. Removed by the driver that holds the lock, before it
+ * failed), temporary store markers, and what a killed {@code store compact} left ({@link
+ * StoreCompaction#recover}: finished or rolled back). Removed by the driver that holds the lock, before it
  * starts any task, so no writer of this store is running.
  */
 public final class StoreLeftovers {
@@ -48,6 +49,7 @@ public final class StoreLeftovers {
         removed.add(f.getPath().toString());
       }
     }
+    removed.addAll(StoreCompaction.recover(store, lock)); // a killed store compact: finished or rolled back
     return removed;
   }
 
