@@ -1,5 +1,7 @@
 package io.bopsweep.cli;
 
+import static io.bopsweep.trainer.config.Settings.EPOCHS;
+
 import io.bopsweep.sweep.CostEstimate;
 import io.bopsweep.sweep.Grid;
 import io.bopsweep.sweep.ResultStore;
@@ -101,7 +103,7 @@ final class PlanCommand implements Callable<Integer> {
         row.add(notApplying.contains(c) ? "-" : String.valueOf(cfg.get(c)));
       }
       if (epochsColumn) {
-        row.add(String.valueOf(t.config().epochs()));
+        row.add(String.valueOf(t.config().get(EPOCHS)));
       }
       if (status != null) {
         TrialStatus s = status.get(t.id());
@@ -129,7 +131,7 @@ final class PlanCommand implements Callable<Integer> {
           .collect(java.util.stream.Collectors.joining(", ")));
     }
     double flops = CostEstimate.totalFlops(trials);
-    long epochs = trials.stream().mapToLong(t -> t.config().epochs()).sum();
+    long epochs = trials.stream().mapToLong(t -> t.config().get(EPOCHS)).sum();
     int combos = sweep.searcher().combinations().size();
     int asked = sweep.points().size() * combos * sweep.seeds().size();
     String proposed = sweep.random() == null ? combos + " grid combinations"
@@ -155,7 +157,7 @@ final class PlanCommand implements Callable<Integer> {
           : speed.computeIfAbsent(key, k -> CostEstimate.probe(t.config(), Math.max(1, Runtime.getRuntime().availableProcessors() / slots)));
       CostEstimate.Work w = CostEstimate.work(t.config());
       // evaluation runs forward only: about a third of a training step per image
-      seconds += t.config().epochs() * (w.trainImages() + w.evalImages() / 3.0) / ips;
+      seconds += t.config().get(EPOCHS) * (w.trainImages() + w.evalImages() / 3.0) / ips;
     }
     if (throughput == null) {
       speed.forEach((k, v) -> out.printf("probe %s: %,.0f training images/s per trial%n", k, v));

@@ -1,5 +1,7 @@
 package io.bopsweep.cli;
 
+import static io.bopsweep.trainer.config.Settings.DATASET;
+
 import io.bopsweep.sweep.DriverLock;
 import io.bopsweep.sweep.CostEstimate;
 import io.bopsweep.sweep.Grid;
@@ -107,7 +109,7 @@ final class SweepCommand implements Callable<Integer> {
     }
     sources.putAll(dataSources);
     Set<Dataset> datasets = new LinkedHashSet<>();
-    trials.forEach(t -> datasets.add(t.config().dataset()));
+    trials.forEach(t -> datasets.add(t.config().get(DATASET)));
     for (String name : sources.keySet()) {
       DataCommand.dataset(name);
     }

@@ -1,5 +1,7 @@
 package io.bopsweep.sweep;
 
+import static io.bopsweep.trainer.config.Settings.EPOCHS;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bopsweep.trainer.train.TrialStatus;
 import java.io.IOException;
@@ -47,7 +49,7 @@ public final class Progress {
   void start(List<Trial> todo, int alreadyDone, int total) {
     Set<String> ids = todo.stream().map(Trial::id).collect(Collectors.toSet());
     Map<String, Integer> epochsOf = new HashMap<>();
-    todo.forEach(t -> epochsOf.put(t.id(), t.config().epochs()));
+    todo.forEach(t -> epochsOf.put(t.id(), t.config().get(EPOCHS)));
     long totalEpochs = epochsOf.values().stream().mapToLong(Integer::longValue).sum();
     long t0 = System.nanoTime();
     thread = new Thread(() -> {

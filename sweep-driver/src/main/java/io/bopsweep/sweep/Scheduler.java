@@ -1,5 +1,7 @@
 package io.bopsweep.sweep;
 
+import static io.bopsweep.trainer.config.Settings.EPOCHS;
+
 import io.bopsweep.trainer.train.TrialStatus;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -39,14 +41,14 @@ public record Scheduler(String type, int minEpochs, int eta, String metric, Stri
    * are those of the sweep in expansion order; {@code stored} says what each has in the store.
    */
   public Map<String, Integer> nextRound(List<Trial> trials, Function<String, Stored> stored) {
-    int maxRungs = trials.stream().mapToInt(t -> rungs(t.config().epochs()).size()).max().orElse(0);
+    int maxRungs = trials.stream().mapToInt(t -> rungs(t.config().get(EPOCHS)).size()).max().orElse(0);
     List<Trial> candidates = new ArrayList<>(trials);
     for (int k = 0; k < maxRungs && !candidates.isEmpty(); k++) {
       Map<String, Integer> round = new LinkedHashMap<>();
       List<Trial> reached = new ArrayList<>();
       Map<String, Double> atRung = new LinkedHashMap<>();
       for (Trial t : candidates) {
-        List<Integer> rungs = rungs(t.config().epochs());
+        List<Integer> rungs = rungs(t.config().get(EPOCHS));
         int target = rungs.get(Math.min(k, rungs.size() - 1));
         Stored s = stored.apply(t.id());
         int have = s.metricByEpoch().size();

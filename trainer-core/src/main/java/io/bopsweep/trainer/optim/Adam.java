@@ -1,5 +1,8 @@
 package io.bopsweep.trainer.optim;
 
+import static io.bopsweep.trainer.config.Settings.LR;
+import static io.bopsweep.trainer.config.Settings.LR_SCHEDULE;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.bopsweep.trainer.config.Schedule;
@@ -23,7 +26,7 @@ record Adam(double lr, Schedule lrSchedule, LatentWeights latent) implements Upd
 
   /** Latent-weight Adam for every parameter, as the trial config sets it. */
   static Adam latent(TrialConfig cfg) {
-    return new Adam(cfg.lr(), cfg.lrSchedule(), LatentWeights.of(cfg));
+    return new Adam(cfg.get(LR), cfg.get(LR_SCHEDULE), LatentWeights.of(cfg));
   }
 
   @Override

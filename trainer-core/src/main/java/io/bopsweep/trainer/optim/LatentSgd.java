@@ -1,5 +1,8 @@
 package io.bopsweep.trainer.optim;
 
+import static io.bopsweep.trainer.config.Settings.LR;
+import static io.bopsweep.trainer.config.Settings.LR_SCHEDULE;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.bopsweep.trainer.config.Schedule;
@@ -13,7 +16,7 @@ import java.util.Map;
 record LatentSgd(double lr, Schedule lrSchedule, LatentWeights latent) implements UpdateRule {
 
   static LatentSgd of(TrialConfig cfg) {
-    return new LatentSgd(cfg.lr(), cfg.lrSchedule(), LatentWeights.of(cfg));
+    return new LatentSgd(cfg.get(LR), cfg.get(LR_SCHEDULE), LatentWeights.of(cfg));
   }
 
   @Override
