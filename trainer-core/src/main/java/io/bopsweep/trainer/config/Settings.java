@@ -12,12 +12,12 @@ import io.bopsweep.trainer.config.Choices.MomentumStart;
 import io.bopsweep.trainer.config.Choices.Optimizer;
 import io.bopsweep.trainer.config.Choices.Padding;
 import java.math.BigDecimal;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -113,7 +113,7 @@ public final class Settings {
     String test(T value);
   }
 
-  private static final List<Setting<?>> ALL = new ArrayList<>();
+  private static final List<Setting<?>> ALL = new CopyOnWriteArrayList<>();
 
   public static final Setting<Dataset> DATASET = choice("dataset", Dataset.class, r -> Dataset.MNIST, ALWAYS,
       "mnist, fashion-mnist, cifar10 (the cifar10 copy in the cache decides the recorded variant) or imagenet");
@@ -228,6 +228,29 @@ public final class Settings {
   private static <T> Setting<T> add(Setting<T> setting) {
     ALL.add(setting);
     return setting;
+  }
+
+  /** Takes a registered setting back (tests that declare one for their own run). */
+  @FunctionalInterface
+  public interface Registration extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  /**
+   * Adds a setting declared outside this class (a plugged optimizer's hyperparameter, a test's)
+   * after the built-in ones, until the returned registration is closed. It must have a neutral
+   * value, so that no existing trial id changes.
+   */
+  public static synchronized Registration register(Setting<?> setting) {
+    if (setting.neutral() == null) {
+      throw new IllegalArgumentException(setting.name() + ": a setting added later needs a neutral value");
+    }
+    if (byName(setting.name()) != null) {
+      throw new IllegalStateException("setting '" + setting.name() + "' is already declared");
+    }
+    ALL.add(setting);
+    return () -> ALL.remove(setting);
   }
 
   /** Every setting, in declaration order: the order of resolution, of {@link TrialConfig#toMap} and of the columns. */
