@@ -1,5 +1,7 @@
 package io.bopsweep.cli;
 
+import static io.bopsweep.trainer.config.Settings.DATASET;
+
 import io.bopsweep.sweep.FrozenTrial;
 import io.bopsweep.sweep.ResultStore;
 import io.bopsweep.trainer.config.TrialConfig;
@@ -62,7 +64,7 @@ final class EvaluateCommand implements Callable<Integer> {
     } catch (RuntimeException e) {
       throw new BadInputException(source + ": its config is unusable (" + Main.firstLine(e.getMessage()) + ")");
     }
-    DataCache.Loaded data = DataCache.resolve(dataDir).load(cfg.dataset());
+    DataCache.Loaded data = DataCache.resolve(dataDir).load(cfg.get(DATASET));
     Splits splits = Splits.forTrial(cfg, data.variant(), data.train(), data.test());
     ModelEvaluation.Result result;
     try {

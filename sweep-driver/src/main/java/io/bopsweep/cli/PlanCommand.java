@@ -1,9 +1,10 @@
 package io.bopsweep.cli;
 
+import static io.bopsweep.trainer.config.Settings.EPOCHS;
+
 import io.bopsweep.sweep.CostEstimate;
 import io.bopsweep.sweep.Grid;
 import io.bopsweep.sweep.ResultStore;
-import io.bopsweep.sweep.SpecParser;
 import io.bopsweep.sweep.SweepSpec;
 import io.bopsweep.sweep.Trial;
 import io.bopsweep.trainer.train.TrialStatus;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -48,17 +50,12 @@ final class PlanCommand implements Callable<Integer> {
       description = "also show each trial's status in this results store: done, diverged, failed or pending")
   String results;
 
-  @Option(names = "--max-trials", paramLabel = "N", defaultValue = "10000",
-      description = "refuse a spec of more than N trials (default: 10000)")
-  long maxTrials;
+  @Mixin SpecFileLimit specLimit;
 
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    if (maxTrials < 1) {
-      throw new BadInputException("--max-trials: must be >= 1, got " + maxTrials);
-    }
-    SweepSpec sweep = SpecParser.parse(specFile, maxTrials);
+    SweepSpec sweep = specLimit.parse(specFile);
     Grid.Expansion expansion = Grid.plan(sweep);
     List<Trial> trials = expansion.trials();
     Map<String, TrialStatus> status = null;
@@ -101,7 +98,7 @@ final class PlanCommand implements Callable<Integer> {
         row.add(notApplying.contains(c) ? "-" : String.valueOf(cfg.get(c)));
       }
       if (epochsColumn) {
-        row.add(String.valueOf(t.config().epochs()));
+        row.add(String.valueOf(t.config().get(EPOCHS)));
       }
       if (status != null) {
         TrialStatus s = status.get(t.id());
@@ -135,7 +132,7 @@ final class PlanCommand implements Callable<Integer> {
       flops += CostEstimate.work(t.config()).flopsPerEpoch() * trained.get(t.id());
     }
     long epochs = trials.stream().mapToLong(t -> trained.get(t.id())).sum();
-    long budget = trials.stream().mapToLong(t -> t.config().epochs()).sum();
+    long budget = trials.stream().mapToLong(t -> t.config().get(EPOCHS)).sum();
     String scheduler = sweep.scheduler().describe(trials);
     if (scheduler != null) {
       out.println("scheduler: " + scheduler);

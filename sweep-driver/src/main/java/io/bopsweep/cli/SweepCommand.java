@@ -1,11 +1,12 @@
 package io.bopsweep.cli;
 
+import static io.bopsweep.trainer.config.Settings.DATASET;
+
 import io.bopsweep.sweep.DriverLock;
 import io.bopsweep.sweep.CostEstimate;
 import io.bopsweep.sweep.Grid;
 import io.bopsweep.sweep.Progress;
 import io.bopsweep.sweep.ResultStore;
-import io.bopsweep.sweep.SpecParser;
 import io.bopsweep.store.SweepManifest;
 import io.bopsweep.sweep.SweepRunner;
 import io.bopsweep.sweep.SweepSpec;
@@ -28,6 +29,7 @@ import java.util.concurrent.Callable;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -71,20 +73,15 @@ final class SweepCommand implements Callable<Integer> {
   @Option(names = "--log-file", paramLabel = "FILE", description = "also append progress lines here (default: <results>/_logs/<sweep>.log for local results)")
   Path logFile;
 
-  @Option(names = "--max-trials", paramLabel = "N", defaultValue = "10000",
-      description = "refuse a spec of more than N trials (default: 10000)")
-  long maxTrials;
+  @Mixin SpecFileLimit specLimit;
 
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    if (maxTrials < 1) {
-      throw new BadInputException("--max-trials: must be >= 1, got " + maxTrials);
-    }
     if (!(progressInterval > 0) || Double.isInfinite(progressInterval)) {
       throw new BadInputException("--progress-interval: must be a positive number of seconds, got " + progressInterval);
     }
-    SweepSpec sweep = SpecParser.parse(specFile, maxTrials);
+    SweepSpec sweep = specLimit.parse(specFile);
     List<Trial> trials = Grid.expand(sweep);
     try {
       CostEstimate.checkModels(trials);
@@ -107,7 +104,7 @@ final class SweepCommand implements Callable<Integer> {
     }
     sources.putAll(dataSources);
     Set<Dataset> datasets = new LinkedHashSet<>();
-    trials.forEach(t -> datasets.add(t.config().dataset()));
+    trials.forEach(t -> datasets.add(t.config().get(DATASET)));
     for (String name : sources.keySet()) {
       DataCommand.dataset(name);
     }

@@ -1,5 +1,10 @@
 package io.bopsweep.cli;
 
+import static io.bopsweep.trainer.config.Settings.DATASET;
+import static io.bopsweep.trainer.config.Settings.EPOCHS;
+import static io.bopsweep.trainer.config.Settings.MODEL;
+import static io.bopsweep.trainer.config.Settings.OPTIMIZER;
+
 import io.bopsweep.trainer.config.Settings;
 import io.bopsweep.trainer.config.TrialConfig;
 import io.bopsweep.trainer.data.DataCache;
@@ -54,8 +59,8 @@ final class TrainCommand implements Callable<Integer> {
   /** Adds one --flag per trial setting. */
   static void addSettingOptions(CommandLine cli) {
     CommandSpec spec = cli.getCommandSpec();
-    for (Settings.Setting s : Settings.all()) {
-      spec.addOption(OptionSpec.builder("--" + s.name().replace('_', '-'))
+    for (Settings.Setting<?> s : Settings.all()) {
+      spec.addOption(OptionSpec.builder(s.flag())
           .paramLabel(s.name().toUpperCase())
           .type(String.class)
           .description(s.doc())
@@ -66,8 +71,8 @@ final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     Map<String, Object> raw = new LinkedHashMap<>();
-    for (Settings.Setting s : Settings.all()) {
-      OptionSpec o = spec.findOption("--" + s.name().replace('_', '-'));
+    for (Settings.Setting<?> s : Settings.all()) {
+      OptionSpec o = spec.findOption(s.flag());
       if (o != null && o.getValue() != null) {
         raw.put(s.name(), o.getValue());
       }
@@ -75,20 +80,20 @@ final class TrainCommand implements Callable<Integer> {
     TrialConfig cfg = TrialConfig.of(raw);
     PrintWriter out = spec.commandLine().getOut();
     DataCache cache = DataCache.resolve(dataDir);
-    DataCache.Loaded data = cache.load(cfg.dataset());
+    DataCache.Loaded data = cache.load(cfg.get(DATASET));
     Splits splits = Splits.forTrial(cfg, data.variant(), data.train(), data.test());
     Path jsonTmp = json == null ? null : json.resolveSibling(json.getFileName() + ".tmp");
     CheckpointStore checkpoints = checkpointDir == null ? CheckpointStore.NONE : new DirectoryCheckpointStore(checkpointDir);
-    out.printf("training %s / %s / %s on %s (%,d train, %,d test images), %d epochs%n", cfg.dataset().id(),
-        cfg.model().id(), cfg.optimizer().id(), splits.variant(), splits.train().size(), splits.test().size(),
-        cfg.epochs());
+    out.printf("training %s / %s / %s on %s (%,d train, %,d test images), %d epochs%n", cfg.get(DATASET).id(),
+        cfg.get(MODEL).id(), cfg.get(OPTIMIZER).id(), splits.variant(), splits.train().size(), splits.test().size(),
+        cfg.get(EPOCHS));
     TrialOutcome outcome;
     try (Writer jsonOut = jsonTmp == null ? Writer.nullWriter() : Files.newBufferedWriter(jsonTmp)) {
       TrainingListener progress = new TrainingListener() {
         @Override
         public void onEpoch(TrialConfig c, EpochRecord r) {
           out.printf("epoch %3d/%d  train loss %.4f acc %.4f  test loss %.4f acc %.4f  flips %.2e  pi_last %.2f  %.1fs  %,.0f img/s%n",
-              r.epoch(), c.epochs(), r.trainLoss(), r.trainAcc(), r.testLoss(), r.testAcc(), r.flipRatio(), r.piLast(),
+              r.epoch(), c.get(EPOCHS), r.trainLoss(), r.trainAcc(), r.testLoss(), r.testAcc(), r.flipRatio(), r.piLast(),
               r.trainSeconds() + r.evalSeconds(), r.samplesPerSec());
           try {
             jsonOut.write(Json.line(r));

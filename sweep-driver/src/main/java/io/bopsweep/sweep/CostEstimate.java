@@ -1,5 +1,17 @@
 package io.bopsweep.sweep;
 
+import static io.bopsweep.trainer.config.Settings.BATCH_SIZE;
+import static io.bopsweep.trainer.config.Settings.DATASET;
+import static io.bopsweep.trainer.config.Settings.EPOCHS;
+import static io.bopsweep.trainer.config.Settings.LATENT_DTYPE;
+import static io.bopsweep.trainer.config.Settings.MODEL;
+import static io.bopsweep.trainer.config.Settings.OPTIMIZER;
+import static io.bopsweep.trainer.config.Settings.PADDING;
+import static io.bopsweep.trainer.config.Settings.TEST_LIMIT;
+import static io.bopsweep.trainer.config.Settings.TRAIN_LIMIT;
+import static io.bopsweep.trainer.config.Settings.VALIDATION_SPLIT;
+import static io.bopsweep.trainer.config.Settings.WIDTH;
+
 import ai.djl.ndarray.NDManager;
 import io.bopsweep.trainer.config.Choices.Dataset;
 import io.bopsweep.trainer.config.TrialConfig;
@@ -28,29 +40,29 @@ public final class CostEstimate {
   }
 
   public static Work work(TrialConfig cfg) {
-    long train = cfg.dataset().trainSize();
-    long test = cfg.dataset().testSize();
-    train -= cfg.validationSplit();
-    long val = cfg.validationSplit();
-    if (cfg.trainLimit() > 0) {
-      train = Math.min(train, cfg.trainLimit());
+    long train = cfg.get(DATASET).trainSize();
+    long test = cfg.get(DATASET).testSize();
+    train -= cfg.get(VALIDATION_SPLIT);
+    long val = cfg.get(VALIDATION_SPLIT);
+    if (cfg.get(TRAIN_LIMIT) > 0) {
+      train = Math.min(train, cfg.get(TRAIN_LIMIT));
     }
-    if (cfg.testLimit() > 0) {
-      test = Math.min(test, cfg.testLimit());
+    if (cfg.get(TEST_LIMIT) > 0) {
+      test = Math.min(test, cfg.get(TEST_LIMIT));
     }
-    train = train / cfg.batchSize() * cfg.batchSize();
+    train = train / cfg.get(BATCH_SIZE) * cfg.get(BATCH_SIZE);
     return new Work(train, test + val, macs(cfg));
   }
 
   private static final Map<String, Long> MACS = new HashMap<>();
 
   static synchronized long macs(TrialConfig cfg) {
-    String key = cfg.dataset() + "/" + cfg.model() + "/" + cfg.width() + "/" + cfg.padding();
+    String key = cfg.get(DATASET) + "/" + cfg.get(MODEL) + "/" + cfg.get(WIDTH) + "/" + cfg.get(PADDING);
     return MACS.computeIfAbsent(key, k -> {
       TorchRuntime.enter(0);
       try (NDManager m = NDManager.newBaseManager("PyTorch")) {
-        return Models.build(cfg.with("optimizer", "bop"), cfg.dataset().channels(), cfg.dataset().imageSize(),
-            cfg.dataset().classes(), m)
+        return Models.build(cfg.with("optimizer", "bop"), cfg.get(DATASET).channels(), cfg.get(DATASET).imageSize(),
+            cfg.get(DATASET).classes(), m)
             .macsPerSample();
       }
     });
@@ -66,14 +78,14 @@ public final class CostEstimate {
     java.util.Set<String> seen = new java.util.HashSet<>();
     for (Trial t : trials) {
       TrialConfig cfg = t.config();
-      if (!seen.add(cfg.dataset() + "/" + cfg.model() + "/" + cfg.padding())) {
+      if (!seen.add(cfg.get(DATASET) + "/" + cfg.get(MODEL) + "/" + cfg.get(PADDING))) {
         continue;
       }
-      TrialConfig small = cfg.with(Map.of("width", cfg.model() == io.bopsweep.trainer.config.Choices.Model.MLP ? 8 : 0.01,
+      TrialConfig small = cfg.with(Map.of("width", cfg.get(MODEL) == io.bopsweep.trainer.config.Choices.Model.MLP ? 8 : 0.01,
           "optimizer", "bop"));
       TorchRuntime.enter(0);
       try (NDManager m = NDManager.newBaseManager("PyTorch")) {
-        Models.build(small, cfg.dataset().channels(), cfg.dataset().imageSize(), cfg.dataset().classes(), m);
+        Models.build(small, cfg.get(DATASET).channels(), cfg.get(DATASET).imageSize(), cfg.get(DATASET).classes(), m);
       }
     }
   }
@@ -97,7 +109,7 @@ public final class CostEstimate {
    * of about {@link #PROBE_TIMED_SECONDS}, timed.
    */
   public static double probe(TrialConfig cfg, int threads) {
-    int batch = cfg.batchSize();
+    int batch = cfg.get(BATCH_SIZE);
     int warmSteps = 4;
     long until = System.nanoTime() + (long) (PROBE_WARMUP_SECONDS * 1e9);
     double warm;
@@ -115,8 +127,8 @@ public final class CostEstimate {
   private static double probeEpoch(TrialConfig cfg, int threads, int steps) {
     TrialConfig probe = cfg.with(Map.of("epochs", 1, "train_limit", 0, "test_limit", 0, "validation_split", 0,
         "gamma_schedule", "constant", "lr_schedule", "constant", "eval_latent", false));
-    ImageSet train = random(cfg.batchSize() * steps, cfg.dataset(), 1);
-    ImageSet test = random(cfg.batchSize(), cfg.dataset(), 2);
+    ImageSet train = random(cfg.get(BATCH_SIZE) * steps, cfg.get(DATASET), 1);
+    ImageSet test = random(cfg.get(BATCH_SIZE), cfg.get(DATASET), 2);
     TrialOutcome o = TrialRunner.run(probe, new Splits("probe", train, test, null),
         TrialRunner.Options.defaults().withDevice("cpu", threads));
     if (o.status() != TrialStatus.DONE || o.epochs().isEmpty()) {
@@ -147,14 +159,14 @@ public final class CostEstimate {
 
   /** A probe key: trials that share it train at the same speed. */
   public static String speedKey(TrialConfig c) {
-    return String.join("/", c.dataset().id(), c.model().id(), String.valueOf(c.width()), c.padding().id(),
-        c.optimizer().id(), String.valueOf(c.batchSize()), c.latentDtype().id());
+    return String.join("/", c.get(DATASET).id(), c.get(MODEL).id(), String.valueOf(c.get(WIDTH)), c.get(PADDING).id(),
+        c.get(OPTIMIZER).id(), String.valueOf(c.get(BATCH_SIZE)), c.get(LATENT_DTYPE).id());
   }
 
   public static double totalFlops(List<Trial> trials) {
     double total = 0;
     for (Trial t : trials) {
-      total += work(t.config()).flopsPerEpoch() * t.config().epochs();
+      total += work(t.config()).flopsPerEpoch() * t.config().get(EPOCHS);
     }
     return total;
   }

@@ -1,5 +1,7 @@
 package io.bopsweep.sweep;
 
+import static io.bopsweep.trainer.config.Settings.EPOCHS;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bopsweep.trainer.train.TrialStatus;
 import java.io.IOException;

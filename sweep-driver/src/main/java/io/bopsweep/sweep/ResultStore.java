@@ -60,7 +60,7 @@ import org.apache.parquet.schema.MessageType;
  *
  * <p>What it writes and reads back is one record per trial attempt, {@link FrozenTrial}: its trials
  * row ({@link #trials}, {@link #trial}) and, when asked, its epochs ({@link #withEpochs}). The
- * columns are {@link ResultSchema} of store-format with this version's settings ({@link #SCHEMA});
+ * columns are {@link ResultSchema} of store-format with this version's settings ({@link #schema});
  * rows are written and read by {@link ResultRows} (a column a file lacks reads as null).
  */
 public final class ResultStore implements Serializable {
@@ -69,7 +69,9 @@ public final class ResultStore implements Serializable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** The columns of this version's rows: store-format's, with a column per trial setting. */
-  public static final ResultSchema SCHEMA = new ResultSchema(settingColumns());
+  public static ResultSchema schema() {
+    return new ResultSchema(settingColumns()); // settings may be registered after this class loads
+  }
 
   private final String uri;
   private transient Configuration conf;
@@ -259,7 +261,7 @@ public final class ResultStore implements Serializable {
     try {
       // packs come first, so a trial committed again after it was packed reads as its later row
       Map<String, FrozenTrial> byId = new java.util.TreeMap<>();
-      for (Map<String, Object> row : ResultRows.trials(fs(), root(), SCHEMA, conf())) {
+      for (Map<String, Object> row : ResultRows.trials(fs(), root(), schema(), conf())) {
         FrozenTrial t = trialOf(row);
         byId.put(t.trialId(), t);
       }
@@ -272,7 +274,7 @@ public final class ResultStore implements Serializable {
   /** The committed trial of this id (its trials row, epochs not loaded), if there is one. */
   public java.util.Optional<FrozenTrial> trial(String trialId) {
     try {
-      return ResultRows.trial(fs(), root(), trialId, SCHEMA, conf()).map(this::trialOf);
+      return ResultRows.trial(fs(), root(), trialId, schema(), conf()).map(this::trialOf);
     } catch (IOException e) {
       throw new StoreException(uri + ": cannot read the trials row of " + trialId + " (" + oneLine(e) + ")");
     }
@@ -281,7 +283,7 @@ public final class ResultStore implements Serializable {
   /** The record of a trials row; a row it cannot be (an unknown status) is one line naming its file. */
   private FrozenTrial trialOf(Map<String, Object> row) {
     try {
-      return FrozenTrial.fromTrialRow(row, SCHEMA);
+      return FrozenTrial.fromTrialRow(row, schema());
     } catch (RuntimeException e) {
       throw new StoreException(uri + "/" + StoreFormat.TRIALS + "/" + row.get("trial_id") + ".parquet: not a trials row ("
           + oneLine(e) + ")");
@@ -292,7 +294,7 @@ public final class ResultStore implements Serializable {
   public FrozenTrial withEpochs(FrozenTrial trial) {
     try {
       List<EpochRecord> epochs = new ArrayList<>();
-      for (Map<String, Object> row : ResultRows.epochs(fs(), root(), trial.trialId(), SCHEMA, conf())) {
+      for (Map<String, Object> row : ResultRows.epochs(fs(), root(), trial.trialId(), schema(), conf())) {
         if (row.get("attempt").equals(trial.attempt())) {
           epochs.add(FrozenTrial.epochOf(row));
         }
@@ -341,7 +343,7 @@ public final class ResultStore implements Serializable {
     fs.mkdirs(staging);
     try {
       Path epochsTmp = new Path(staging, "epochs.parquet");
-      ResultRows.write(epochsTmp, SCHEMA.epochs(), r.epochRows(SCHEMA), conf());
+      ResultRows.write(epochsTmp, schema().epochs(), r.epochRows(schema()), conf());
       Path modelTmp = new Path(staging, "model.bmodel");
       if (model != null) {
         try (OutputStream out = fs.create(modelTmp, true)) {
@@ -349,7 +351,7 @@ public final class ResultStore implements Serializable {
         }
       }
       Path trialsTmp = new Path(staging, "trials.parquet");
-      ResultRows.write(trialsTmp, SCHEMA.trials(), List.of(r.trialRow(SCHEMA)), conf());
+      ResultRows.write(trialsTmp, schema().trials(), List.of(r.trialRow(schema())), conf());
       fence.check(this);
       move(fs, epochsTmp, new Path(root(), "epochs/" + r.trialId() + ".parquet"));
       if (model != null) {
@@ -438,7 +440,7 @@ public final class ResultStore implements Serializable {
           && io.bopsweep.store.StorePacks.packHolding(fs(), root(), conf(), trialId) == null) {
         return out; // not committed: an epochs file without a trials row is a killed attempt's
       }
-      for (Map<String, Object> row : ResultRows.epochs(fs(), root(), trialId, SCHEMA, conf())) {
+      for (Map<String, Object> row : ResultRows.epochs(fs(), root(), trialId, schema(), conf())) {
         out.put((Integer) row.get("epoch"), row.get(column) instanceof Number n ? n.doubleValue() : null);
       }
       return out;
@@ -454,11 +456,11 @@ public final class ResultStore implements Serializable {
   public void writeLiveEpochs(FrozenTrial running) throws IOException {
     FileSystem fs = fs();
     Path dir = new Path(root(), "_live/" + running.trialId());
-    List<Map<String, Object>> rows = running.epochRows(SCHEMA);
+    List<Map<String, Object>> rows = running.epochRows(schema());
     for (int i = 0; i < rows.size(); i++) {
       String name = "epoch-" + running.epochs().get(i).epoch() + ".parquet";
       Path tmp = new Path(dir, "." + name + "." + UUID.randomUUID() + ".tmp");
-      ResultRows.write(tmp, SCHEMA.epochs(), List.of(rows.get(i)), conf());
+      ResultRows.write(tmp, schema().epochs(), List.of(rows.get(i)), conf());
       move(fs, tmp, new Path(dir, name));
     }
   }

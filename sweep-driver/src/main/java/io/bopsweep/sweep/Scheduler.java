@@ -1,5 +1,7 @@
 package io.bopsweep.sweep;
 
+import static io.bopsweep.trainer.config.Settings.EPOCHS;
+
 import io.bopsweep.trainer.train.TrialStatus;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -58,7 +60,7 @@ public sealed interface Scheduler permits Scheduler.FullBudget, Scheduler.Asha, 
     Map<String, Integer> epochs = new HashMap<>();
     for (int i = 0; i < trials.size(); i++) {
       index.put(trials.get(i).id(), i);
-      epochs.put(trials.get(i).id(), trials.get(i).config().epochs());
+      epochs.put(trials.get(i).id(), trials.get(i).config().get(EPOCHS));
     }
     long maxRounds = 2 + epochs.values().stream().mapToLong(Integer::longValue).max().orElse(0);
     for (long r = 0; r < maxRounds; r++) {
@@ -85,7 +87,7 @@ public sealed interface Scheduler permits Scheduler.FullBudget, Scheduler.Asha, 
   }
 
   private static int maxEpochs(List<Trial> trials) {
-    return trials.stream().mapToInt(t -> t.config().epochs()).max().orElse(0);
+    return trials.stream().mapToInt(t -> t.config().get(EPOCHS)).max().orElse(0);
   }
 
   /**
@@ -104,7 +106,7 @@ public sealed interface Scheduler permits Scheduler.FullBudget, Scheduler.Asha, 
       Map<String, Integer> round = new LinkedHashMap<>();
       for (Trial t : trials) {
         if (!stored.apply(t.id()).ended()) {
-          round.put(t.id(), t.config().epochs());
+          round.put(t.id(), t.config().get(EPOCHS));
         }
       }
       return round;
@@ -144,14 +146,14 @@ public sealed interface Scheduler permits Scheduler.FullBudget, Scheduler.Asha, 
 
     @Override
     public Map<String, Integer> nextRound(List<Trial> trials, Function<String, Stored> stored) {
-      int maxRungs = trials.stream().mapToInt(t -> rungs(t.config().epochs()).size()).max().orElse(0);
+      int maxRungs = trials.stream().mapToInt(t -> rungs(t.config().get(EPOCHS)).size()).max().orElse(0);
       List<Trial> candidates = new ArrayList<>(trials);
       for (int k = 0; k < maxRungs && !candidates.isEmpty(); k++) {
         Map<String, Integer> round = new LinkedHashMap<>();
         List<Trial> reached = new ArrayList<>();
         Map<String, Double> atRung = new LinkedHashMap<>();
         for (Trial t : candidates) {
-          List<Integer> rungs = rungs(t.config().epochs());
+          List<Integer> rungs = rungs(t.config().get(EPOCHS));
           int target = rungs.get(Math.min(k, rungs.size() - 1));
           Stored s = stored.apply(t.id());
           int have = s.metricByEpoch().size();
@@ -272,7 +274,7 @@ public sealed interface Scheduler permits Scheduler.FullBudget, Scheduler.Asha, 
         Map<String, Integer> round = new LinkedHashMap<>();
         for (Trial t : candidates) {
           Stored s = stored.apply(t.id());
-          int target = Math.min(check, t.config().epochs());
+          int target = Math.min(check, t.config().get(EPOCHS));
           if (!s.ended() && s.metricByEpoch().size() < target) {
             round.put(t.id(), target);
           }
@@ -289,7 +291,7 @@ public sealed interface Scheduler permits Scheduler.FullBudget, Scheduler.Asha, 
         }
         Set<String> judged = new LinkedHashSet<>();
         for (Trial t : candidates) {
-          if (t.config().epochs() > check && !stored.apply(t.id()).ended()) {
+          if (t.config().get(EPOCHS) > check && !stored.apply(t.id()).ended()) {
             judged.add(t.id());
           }
         }
@@ -299,8 +301,8 @@ public sealed interface Scheduler permits Scheduler.FullBudget, Scheduler.Asha, 
       Map<String, Integer> round = new LinkedHashMap<>();
       for (Trial t : candidates) {
         Stored s = stored.apply(t.id());
-        if (!s.ended() && s.metricByEpoch().size() < t.config().epochs()) {
-          round.put(t.id(), t.config().epochs());
+        if (!s.ended() && s.metricByEpoch().size() < t.config().get(EPOCHS)) {
+          round.put(t.id(), t.config().get(EPOCHS));
         }
       }
       return round;

@@ -1,5 +1,6 @@
 package io.bopsweep.sweep;
 
+import static io.bopsweep.trainer.config.Settings.EPOCHS;
 import io.bopsweep.trainer.train.TrialStatus;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -112,7 +113,7 @@ public final class SweepRunner {
       round++;
       // a round that trains a trial to fewer than its epochs, or continues one: the run is not the whole budget in one go
       boolean partialRound = round > 1 || next.entrySet().stream()
-          .anyMatch(e -> e.getValue() < byId.get(e.getKey()).config().epochs());
+          .anyMatch(e -> e.getValue() < byId.get(e.getKey()).config().get(EPOCHS));
       partial |= partialRound;
       String epochs = partialRound ? String.format("; round %d: %d to epochs %s", round, next.size(),
           new TreeSet<>(next.values())) : "";

@@ -1,5 +1,11 @@
 package io.bopsweep.sweep;
 
+import static io.bopsweep.trainer.config.Settings.BATCH_SIZE;
+import static io.bopsweep.trainer.config.Settings.DATASET;
+import static io.bopsweep.trainer.config.Settings.MODEL;
+import static io.bopsweep.trainer.config.Settings.VALIDATION_SPLIT;
+import static io.bopsweep.trainer.config.Settings.WIDTH;
+
 import io.bopsweep.trainer.config.Choices.Dataset;
 import io.bopsweep.trainer.config.Choices.Model;
 import io.bopsweep.trainer.config.TrialConfig;
@@ -32,36 +38,36 @@ public final class TrialChecks {
 
   /** The first problem of one trial, or null. */
   public static String problem(TrialConfig cfg, long heapBytes) {
-    Dataset d = cfg.dataset();
-    if (cfg.validationSplit() >= d.trainSize()) {
-      return "validation_split " + cfg.validationSplit() + " leaves none of the " + d.trainSize() + " training images of "
+    Dataset d = cfg.get(DATASET);
+    if (cfg.get(VALIDATION_SPLIT) >= d.trainSize()) {
+      return "validation_split " + cfg.get(VALIDATION_SPLIT) + " leaves none of the " + d.trainSize() + " training images of "
           + d.id();
     }
-    double width = cfg.width();
-    if (cfg.model() == Model.MLP && width != Math.rint(width)) {
+    double width = cfg.get(WIDTH);
+    if (cfg.get(MODEL) == Model.MLP && width != Math.rint(width)) {
       return "width " + number(width) + ": the mlp's width is its number of units, a whole number";
     }
-    Bases b = bases(cfg.model());
+    Bases b = bases(cfg.get(MODEL));
     double narrowest = b.narrowest() * width;
     double widest = b.widest() * width;
     if (Math.round(narrowest) < 1) {
-      return "width " + number(width) + " gives " + cfg.model().id() + " layers of " + number(Math.round(narrowest))
+      return "width " + number(width) + " gives " + cfg.get(MODEL).id() + " layers of " + number(Math.round(narrowest))
           + " units";
     }
     if (widest > MAX_UNITS) {
-      return "width " + number(width) + " gives " + cfg.model().id() + " layers of " + number(Math.round(widest))
+      return "width " + number(width) + " gives " + cfg.get(MODEL).id() + " layers of " + number(Math.round(widest))
           + " units; at most " + MAX_UNITS;
     }
     long imageFloats = (long) d.channels() * d.imageSize() * d.imageSize();
-    long batchFloats = (long) cfg.batchSize() * imageFloats;
+    long batchFloats = (long) cfg.get(BATCH_SIZE) * imageFloats;
     if (batchFloats > Integer.MAX_VALUE - 8) {
-      return "batch_size " + cfg.batchSize() + ": a batch of " + d.id() + " images is " + batchFloats
+      return "batch_size " + cfg.get(BATCH_SIZE) + ": a batch of " + d.id() + " images is " + batchFloats
           + " numbers, more than one array holds";
     }
     long need = memoryBytes(cfg);
     if (need > heapBytes) {
       return String.format("needs about %.1f GiB of memory (batch_size %d, width %s), more than the %.1f GiB heap (-Xmx)",
-          need / GIB, cfg.batchSize(), number(width), heapBytes / GIB);
+          need / GIB, cfg.get(BATCH_SIZE), number(width), heapBytes / GIB);
     }
     return null;
   }
@@ -74,11 +80,11 @@ public final class TrialChecks {
    * gradient, optimizer state) as floats. Convolutional models are bounded by {@link #MAX_UNITS}.
    */
   static long memoryBytes(TrialConfig cfg) {
-    Dataset d = cfg.dataset();
+    Dataset d = cfg.get(DATASET);
     long imageFloats = (long) d.channels() * d.imageSize() * d.imageSize();
-    long bytes = 2L * 4 * cfg.batchSize() * imageFloats;
-    if (cfg.model() == Model.MLP) {
-      long units = Math.round(cfg.width());
+    long bytes = 2L * 4 * cfg.get(BATCH_SIZE) * imageFloats;
+    if (cfg.get(MODEL) == Model.MLP) {
+      long units = Math.round(cfg.get(WIDTH));
       long weights = imageFloats * units + 2 * units * units + units * d.classes();
       bytes += 4L * 4 * weights;
     }
@@ -91,8 +97,8 @@ public final class TrialChecks {
     for (int i = 0; i < trials.size(); i++) {
       Trial t = trials.get(i);
       TrialConfig cfg = t.config();
-      String key = cfg.dataset() + "/" + cfg.model() + "/" + cfg.width() + "/" + cfg.batchSize() + "/"
-          + cfg.validationSplit();
+      String key = cfg.get(DATASET) + "/" + cfg.get(MODEL) + "/" + cfg.get(WIDTH) + "/" + cfg.get(BATCH_SIZE) + "/"
+          + cfg.get(VALIDATION_SPLIT);
       if (!seen.add(key)) {
         continue;
       }

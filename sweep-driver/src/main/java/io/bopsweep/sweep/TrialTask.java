@@ -1,5 +1,8 @@
 package io.bopsweep.sweep;
 
+import static io.bopsweep.trainer.config.Settings.DATASET;
+import static io.bopsweep.trainer.config.Settings.EPOCHS;
+
 import io.bopsweep.trainer.config.Choices.Dataset;
 import io.bopsweep.trainer.config.TrialConfig;
 import io.bopsweep.trainer.data.DataCache;
@@ -82,7 +85,7 @@ public record TrialTask(
     settings.fence().check(store);
     int attempt = store.recordAttempt(trialId, attemptInfo);
 
-    DataCache.Loaded data = loadData(cfg.dataset(), conf);
+    DataCache.Loaded data = loadData(cfg.get(DATASET), conf);
     Splits trialSplits;
     try {
       trialSplits = Splits.forTrial(cfg, data.variant(), data.train(), data.test());
@@ -94,7 +97,7 @@ public record TrialTask(
     Splits splits = trialSplits;
     Provenance provenance = Provenance.here(settings.threadsPerTrial(), device);
     String jobGroup = ctx == null ? null : ctx.getLocalProperty("spark.jobGroup.id");
-    RunStateWriter runState = new RunStateWriter(store, trialId, cfg.epochs(), jobGroup);
+    RunStateWriter runState = new RunStateWriter(store, trialId, cfg.get(EPOCHS), jobGroup);
     SavedModel[] finalModel = {null};
     TrainingListener listener = new TrainingListener() {
       @Override

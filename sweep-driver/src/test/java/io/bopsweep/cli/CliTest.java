@@ -1,5 +1,6 @@
 package io.bopsweep.cli;
 
+import static io.bopsweep.trainer.config.Settings.EPOCHS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -223,7 +224,7 @@ class CliTest {
     double ips = Double.parseDouble(probe.group(1).replace(",", ""));
     // every trial's epochs x (60,000 training images + 10,000 test images at a third of the cost)
     double training = io.bopsweep.sweep.Grid.expand(io.bopsweep.sweep.SpecParser.parse(Path.of(spec))).stream()
-        .mapToDouble(t -> t.config().epochs() * (60_000 + 10_000 / 3.0)).sum() / ips;
+        .mapToDouble(t -> t.config().get(EPOCHS) * (60_000 + 10_000 / 3.0)).sum() / ips;
     java.util.regex.Matcher est = java.util.regex.Pattern.compile(
         "estimated time: (\\d+)m(\\d+)s of training, about (\\d+)m(\\d+)s with 2 trials at once, with 8 s outside the trials").matcher(text);
     assertTrue(est.find(), text);

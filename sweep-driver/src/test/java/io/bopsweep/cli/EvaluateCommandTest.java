@@ -1,5 +1,6 @@
 package io.bopsweep.cli;
 
+import static io.bopsweep.trainer.config.Settings.OPTIMIZER;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -59,8 +60,8 @@ class EvaluateCommandTest {
     Run run = cli("sweep", spec.toString(), "--results", results.toString());
     assertTrue(run.out().contains("1 done, 1 diverged, 0 failed"), run.out() + run.err());
     List<Trial> trials = Grid.expand(SpecParser.parse(spec));
-    done = trials.stream().filter(t -> t.config().optimizer() == Optimizer.BOP).findFirst().orElseThrow().id();
-    diverged = trials.stream().filter(t -> t.config().optimizer() != Optimizer.BOP).findFirst().orElseThrow().id();
+    done = trials.stream().filter(t -> t.config().get(OPTIMIZER) == Optimizer.BOP).findFirst().orElseThrow().id();
+    diverged = trials.stream().filter(t -> t.config().get(OPTIMIZER) != Optimizer.BOP).findFirst().orElseThrow().id();
   }
 
   private static Path model(String id) {

@@ -21,30 +21,30 @@ class FrozenTrialTest {
   @Test
   void itsRowsHoldItsColumnsAndItsFinalMetricsAreItsEpochs() {
     FrozenTrial done = StoreContract.everyKindOfAttempt().get(0);
-    Map<String, Object> row = done.trialRow(ResultStore.SCHEMA);
-    assertEquals(ResultStore.SCHEMA.trials().getFields().stream().map(org.apache.parquet.schema.Type::getName)
+    Map<String, Object> row = done.trialRow(ResultStore.schema());
+    assertEquals(ResultStore.schema().trials().getFields().stream().map(org.apache.parquet.schema.Type::getName)
         .collect(java.util.stream.Collectors.toSet()), row.keySet(), "every trials column");
     assertEquals("DONE", row.get("status"));
     assertEquals(3, row.get("epochs_done"));
     assertEquals(2, row.get("best_epoch"));
     assertEquals("{\"gamma\":0.001,\"optimizer\":\"bop\",\"seed\":7}", row.get("swept"));
     assertEquals(FrozenTrial.configJson(done.config()), row.get("config_json"));
-    assertEquals(done, FrozenTrial.fromTrialRow(row, ResultStore.SCHEMA).withEpochs(done.epochs()));
-    assertEquals(3, done.epochRows(ResultStore.SCHEMA).size());
+    assertEquals(done, FrozenTrial.fromTrialRow(row, ResultStore.schema()).withEpochs(done.epochs()));
+    assertEquals(3, done.epochRows(ResultStore.schema()).size());
     NullPointerException e = assertThrows(NullPointerException.class,
-        () -> done.withoutEpochs().epochRows(ResultStore.SCHEMA));
+        () -> done.withoutEpochs().epochRows(ResultStore.schema()));
     assertEquals("the epochs of trial a1 are not loaded", e.getMessage());
   }
 
   @Test
   void aTrialsRowOfAnUnknownStatusIsOneLineNamingItsFile() throws Exception {
     ResultStore store = ResultStore.openOrCreate(tmp.resolve("results").toString(), new Configuration());
-    Map<String, Object> row = new LinkedHashMap<>(StoreContract.everyKindOfAttempt().get(2).trialRow(ResultStore.SCHEMA));
+    Map<String, Object> row = new LinkedHashMap<>(StoreContract.everyKindOfAttempt().get(2).trialRow(ResultStore.schema()));
     assertEquals(TrialStatus.FAILED.name(), row.get("status"));
     row.put("status", "RUNNING");
     Files.createDirectories(tmp.resolve("results/trials"));
     ResultRows.write(new org.apache.hadoop.fs.Path(tmp.resolve("results/trials/a3.parquet").toUri()),
-        ResultStore.SCHEMA.trials(), List.of(row), new Configuration());
+        ResultStore.schema().trials(), List.of(row), new Configuration());
     StoreException e = assertThrows(StoreException.class, () -> store.trial("a3"));
     assertEquals(store.uri() + "/trials/a3.parquet: not a trials row (unknown trial status 'RUNNING')", e.getMessage());
     assertEquals(e.getMessage(), assertThrows(StoreException.class, store::trials).getMessage());

@@ -1,5 +1,6 @@
 package io.bopsweep.sweep;
 
+import static io.bopsweep.trainer.config.Settings.OPTIMIZER;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -35,12 +36,12 @@ class GridIdentityTest {
   @Test
   void settingsWithoutEffectCollapseTheirTrialsAndPlanSaysSo() {
     Grid.Expansion e = Grid.plan(SpecParser.parse(README_EXAMPLE, "readme.yaml", "readme"));
-    List<Trial> adam = e.trials().stream().filter(t -> t.config().optimizer() == Optimizer.ADAM_LATENT).toList();
+    List<Trial> adam = e.trials().stream().filter(t -> t.config().get(OPTIMIZER) == Optimizer.ADAM_LATENT).toList();
     assertEquals(3, adam.size(), "one adam-latent trial per seed");
     assertEquals(12 + 3, e.trials().size());
     assertEquals(3, e.collapsed().size(), "one collapsed group per seed");
     for (Grid.Collapse c : e.collapsed()) {
-      assertEquals(Optimizer.ADAM_LATENT, c.kept().config().optimizer());
+      assertEquals(Optimizer.ADAM_LATENT, c.kept().config().get(OPTIMIZER));
       assertEquals(3, c.dropped().size(), c.toString());
       assertTrue(c.dropped().get(0).startsWith("points[1] with grid {gamma=1.0E-4, tau=1.0E-6}"), c.toString());
     }

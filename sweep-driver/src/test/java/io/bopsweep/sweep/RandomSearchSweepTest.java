@@ -1,5 +1,6 @@
 package io.bopsweep.sweep;
 
+import static io.bopsweep.trainer.config.Settings.GAMMA;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,7 +41,7 @@ class RandomSearchSweepTest {
     assertEquals(0, plan.exit(), plan.err());
     assertTrue(plan.out().contains("3 trials (1 points x 3 random samples (seed 0) x 1 seeds)"), plan.out());
     for (Trial t : trials) {
-      assertTrue(plan.out().contains(t.id()) && plan.out().contains(String.valueOf(t.config().gamma())), plan.out());
+      assertTrue(plan.out().contains(t.id()) && plan.out().contains(String.valueOf(t.config().get(GAMMA))), plan.out());
     }
 
     Path results = tmp.resolve("results");

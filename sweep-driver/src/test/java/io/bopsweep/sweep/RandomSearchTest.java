@@ -1,5 +1,9 @@
 package io.bopsweep.sweep;
 
+import static io.bopsweep.trainer.config.Settings.GAMMA;
+import static io.bopsweep.trainer.config.Settings.OPTIMIZER;
+import static io.bopsweep.trainer.config.Settings.TAU;
+import static io.bopsweep.trainer.config.Settings.WIDTH;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -32,19 +36,19 @@ class RandomSearchTest {
     List<Trial> trials = Grid.expand(SpecParser.parse(SPEC, "r.yaml", "r"));
     assertEquals(trials.stream().map(Trial::id).toList(),
         Grid.expand(SpecParser.parse(SPEC, "r.yaml", "r")).stream().map(Trial::id).toList(), "same spec, same trials");
-    List<Trial> bop = trials.stream().filter(t -> t.config().optimizer().id().equals("bop")).toList();
+    List<Trial> bop = trials.stream().filter(t -> t.config().get(OPTIMIZER).id().equals("bop")).toList();
     assertTrue(bop.size() > 200 && bop.size() < 400, "choice: about half of 600: " + bop.size());
     for (Trial t : trials) {
-      assertTrue(t.config().tau() >= 0 && t.config().tau() < 1e-6 || !t.swept().containsKey("tau"), t.swept().toString());
-      double w = t.config().width();
+      assertTrue(t.config().get(TAU) >= 0 && t.config().get(TAU) < 1e-6 || !t.swept().containsKey("tau"), t.swept().toString());
+      double w = t.config().get(WIDTH);
       assertTrue(w == Math.rint(w) && w >= 16 && w <= 20, "int width " + w);
     }
-    Set<Double> widths = trials.stream().map(t -> t.config().width()).collect(Collectors.toSet());
+    Set<Double> widths = trials.stream().map(t -> t.config().get(WIDTH)).collect(Collectors.toSet());
     assertEquals(Set.of(16.0, 17.0, 18.0, 19.0, 20.0), widths, "both ends of an int range are drawn");
     // log-uniform: each of the three decades gets about a third of the Bop samples
     for (int decade = -5; decade < -2; decade++) {
       double low = Math.pow(10, decade);
-      long inDecade = bop.stream().filter(t -> t.config().gamma() >= low && t.config().gamma() < low * 10).count();
+      long inDecade = bop.stream().filter(t -> t.config().get(GAMMA) >= low && t.config().get(GAMMA) < low * 10).count();
       assertTrue(Math.abs(inDecade - bop.size() / 3.0) < bop.size() / 10.0, "decade 1e" + decade + ": " + inDecade);
     }
     // every sample is run with both seeds
@@ -55,9 +59,9 @@ class RandomSearchTest {
   void anotherSeedDrawsOtherSamples() {
     // Bop trials: gamma and tau act on them, so every sample is its own trial
     List<String> a = Grid.expand(SpecParser.parse(SPEC, "r.yaml", "r")).stream()
-        .filter(t -> t.config().optimizer().id().equals("bop")).map(Trial::id).toList();
+        .filter(t -> t.config().get(OPTIMIZER).id().equals("bop")).map(Trial::id).toList();
     List<String> b = Grid.expand(SpecParser.parse(SPEC.replace("seed: 7", "seed: 8"), "r.yaml", "r")).stream()
-        .filter(t -> t.config().optimizer().id().equals("bop")).map(Trial::id).toList();
+        .filter(t -> t.config().get(OPTIMIZER).id().equals("bop")).map(Trial::id).toList();
     assertTrue(a.stream().noneMatch(b::contains));
   }
 

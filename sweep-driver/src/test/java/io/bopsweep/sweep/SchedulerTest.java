@@ -1,5 +1,6 @@
 package io.bopsweep.sweep;
 
+import static io.bopsweep.trainer.config.Settings.EPOCHS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -78,7 +79,7 @@ class SchedulerTest {
     List<Trial> asha = Grid.expand(ashaSpec);
     List<Trial> grid = Grid.expand(SpecParser.parse(java.nio.file.Path.of("../conf/sweeps/quickstart-grid.yaml")));
     assertEquals(grid.stream().map(Trial::id).toList(), asha.stream().map(Trial::id).toList());
-    long gridEpochs = grid.stream().mapToLong(t -> t.config().epochs()).sum();
+    long gridEpochs = grid.stream().mapToLong(t -> t.config().get(EPOCHS)).sum();
     // run the scheduler against a store where trial i always has accuracy i / 100
     Map<String, Scheduler.Stored> fake = new HashMap<>();
     long trained = 0;

@@ -1,5 +1,9 @@
 package io.bopsweep.sweep;
 
+import static io.bopsweep.trainer.config.Settings.FLIP_RULE;
+import static io.bopsweep.trainer.config.Settings.GAMMA;
+import static io.bopsweep.trainer.config.Settings.SEED;
+import static io.bopsweep.trainer.config.Settings.TAU;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -37,12 +41,12 @@ class SpecParserTest {
     List<Trial> trials = Grid.expand(spec);
     assertEquals(2 * 4 * 3, trials.size());
     Trial first = trials.get(0);
-    assertEquals(1e-4, first.config().gamma());
-    assertEquals(0.0, first.config().tau());
-    assertEquals(0L, first.config().seed());
-    assertEquals(1L, trials.get(1).config().seed(), "seeds vary fastest");
-    assertEquals(1e-6, trials.get(3).config().tau(), "then the last grid axis");
-    assertEquals("inclusive", trials.get(12).config().flipRule().id(), "points vary slowest");
+    assertEquals(1e-4, first.config().get(GAMMA));
+    assertEquals(0.0, first.config().get(TAU));
+    assertEquals(0L, first.config().get(SEED));
+    assertEquals(1L, trials.get(1).config().get(SEED), "seeds vary fastest");
+    assertEquals(1e-6, trials.get(3).config().get(TAU), "then the last grid axis");
+    assertEquals("inclusive", trials.get(12).config().get(FLIP_RULE).id(), "points vary slowest");
     assertEquals(Map.of("optimizer", "bop", "gamma", 1.0e-4, "tau", 0), first.swept());
     assertEquals("demo", first.sweep());
   }

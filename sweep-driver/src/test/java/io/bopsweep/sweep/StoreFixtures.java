@@ -1,5 +1,8 @@
 package io.bopsweep.sweep;
 
+import static io.bopsweep.trainer.config.Settings.EPOCHS;
+import static io.bopsweep.trainer.config.Settings.GAMMA;
+
 import io.bopsweep.trainer.train.EpochRecord;
 import io.bopsweep.trainer.train.Provenance;
 import io.bopsweep.trainer.train.TrialStatus;
@@ -19,12 +22,12 @@ public final class StoreFixtures {
   /** Commits every trial with {@code epochs} epochs whose test accuracy is 0.5 + 0.1 * epoch / epochs. */
   public static void commit(ResultStore store, List<Trial> trials) throws IOException {
     for (Trial t : trials) {
-      int epochs = t.config().epochs();
+      int epochs = t.config().get(EPOCHS);
       List<EpochRecord> records = new ArrayList<>();
       for (int e = 1; e <= epochs; e++) {
         double acc = 0.5 + 0.1 * e / epochs;
         records.add(new EpochRecord(e, 10, 1.0 / e, acc, 1.0 / e, acc, null, null, null, null, 100, 0.01,
-            Map.of("dense1", 100L), Map.of("dense1", 0.01), -4.6, t.config().gamma(), 1e-3, 1.0, 0.5, 1000.0,
+            Map.of("dense1", 100L), Map.of("dense1", 0.01), -4.6, t.config().get(GAMMA), 1e-3, 1.0, 0.5, 1000.0,
             "0000000000000000"));
       }
       Instant start = Instant.parse("2026-01-01T00:00:00Z");

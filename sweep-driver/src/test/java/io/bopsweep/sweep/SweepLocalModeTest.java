@@ -1,5 +1,9 @@
 package io.bopsweep.sweep;
 
+import static io.bopsweep.trainer.config.Settings.BATCH_SIZE;
+import static io.bopsweep.trainer.config.Settings.GAMMA;
+import static io.bopsweep.trainer.config.Settings.OPTIMIZER;
+import static io.bopsweep.trainer.config.Settings.SEED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -73,8 +77,8 @@ class SweepLocalModeTest {
     assertEquals(8, committed.size());
     Map<String, Integer> expectedEpochs = new HashMap<>();
     for (Trial t : trials) {
-      TrialStatus expected = t.config().optimizer() == Choices.Optimizer.SGD_LATENT ? TrialStatus.DIVERGED
-          : t.config().batchSize() == 5000 ? TrialStatus.FAILED : TrialStatus.DONE;
+      TrialStatus expected = t.config().get(OPTIMIZER) == Choices.Optimizer.SGD_LATENT ? TrialStatus.DIVERGED
+          : t.config().get(BATCH_SIZE) == 5000 ? TrialStatus.FAILED : TrialStatus.DONE;
       assertEquals(expected, committed.get(t.id()), t.swept().toString());
       assertEquals(1, store.attempts(t.id()).size());
       expectedEpochs.put(t.id(), expected == TrialStatus.DONE ? 2 : 0);
@@ -111,8 +115,8 @@ class SweepLocalModeTest {
         assertEquals(e.testAcc(), r.<Double>getAs("test_acc"));
         assertEquals(e.trainLoss(), r.<Double>getAs("train_loss"));
         assertEquals(e.flips(), (long) r.<Long>getAs("flips"));
-        assertEquals(cfg.gamma(), r.<Double>getAs("gamma"));
-        assertEquals(cfg.seed(), (long) r.<Long>getAs("seed"));
+        assertEquals(cfg.get(GAMMA), r.<Double>getAs("gamma"));
+        assertEquals(cfg.get(SEED), (long) r.<Long>getAs("seed"));
         assertEquals("bop", r.getAs("optimizer"));
       }
     } finally {

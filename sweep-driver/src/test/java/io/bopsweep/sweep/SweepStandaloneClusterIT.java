@@ -1,5 +1,7 @@
 package io.bopsweep.sweep;
 
+import static io.bopsweep.trainer.config.Settings.GAMMA;
+import static io.bopsweep.trainer.config.Settings.TAU;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -79,8 +81,8 @@ class SweepStandaloneClusterIT {
       assertEquals(3, rows.size(), "rows = epochs");
       for (Group g : rows) {
         keys.add(g.getString("trial_id", 0) + "/" + g.getInteger("epoch", 0));
-        assertEquals(t.config().gamma(), g.getDouble("gamma", 0));
-        assertEquals(t.config().tau(), g.getDouble("tau", 0));
+        assertEquals(t.config().get(GAMMA), g.getDouble("gamma", 0));
+        assertEquals(t.config().get(TAU), g.getDouble("tau", 0));
         assertEquals("cpu", g.getString("device", 0));
       }
     }

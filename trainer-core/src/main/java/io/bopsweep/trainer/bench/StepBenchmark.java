@@ -1,5 +1,9 @@
 package io.bopsweep.trainer.bench;
 
+import static io.bopsweep.trainer.config.Settings.BATCH_SIZE;
+import static io.bopsweep.trainer.config.Settings.BN_MOMENTUM;
+import static io.bopsweep.trainer.config.Settings.DATASET;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -57,9 +61,9 @@ public final class StepBenchmark {
   public static Result run(String name, TrialConfig cfg, int threads, int warmup, double warmupSeconds, int steps,
       double repeatSeconds, int repeats, int epochImages, Path profile) {
     TorchRuntime.enter(threads);
-    int batch = cfg.batchSize();
-    int c = cfg.dataset().channels();
-    int size = cfg.dataset().imageSize();
+    int batch = cfg.get(BATCH_SIZE);
+    int c = cfg.get(DATASET).channels();
+    int size = cfg.get(DATASET).imageSize();
     Random rnd = new Random(1);
     double[] fwd = new double[repeats];
     double[] bwd = new double[repeats];
@@ -73,7 +77,7 @@ public final class StepBenchmark {
       flopsPerSample = net.trainingFlopsPerSample();
       // so many steps per epoch that the schedules stay at (or next to) their base values
       TrialOptimizer optimizer = new TrialOptimizer(cfg, net, manager, Integer.MAX_VALUE);
-      Pass pass = new Pass(true, Pass.KernelView.BINARY, cfg.bnMomentum());
+      Pass pass = new Pass(true, Pass.KernelView.BINARY, cfg.get(BN_MOMENTUM));
       float[] pixels = new float[batch * c * size * size];
       long[] labels = new long[batch];
       int profiled = profile == null ? 0 : 1;

@@ -1,5 +1,7 @@
 package io.bopsweep.trainer.config;
 
+import static io.bopsweep.trainer.config.Settings.Applicability.ALWAYS;
+
 import io.bopsweep.trainer.config.Choices.BopStart;
 import io.bopsweep.trainer.config.Choices.Dataset;
 import io.bopsweep.trainer.config.Choices.FlipRule;
@@ -10,19 +12,21 @@ import io.bopsweep.trainer.config.Choices.MomentumStart;
 import io.bopsweep.trainer.config.Choices.Optimizer;
 import io.bopsweep.trainer.config.Choices.Padding;
 import java.math.BigDecimal;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
- * Every setting of a trial: its name (snake_case, as in specs, flags and result columns), type,
- * default, allowed range and where it acts. The single source for {@link TrialConfig#of}, the CLI
- * flags of {@code bopsweep train}, the validation of sweep specs and trial identity.
+ * Every setting of a trial, each declared once below as a typed key: its name (snake_case, as in
+ * specs, flags and result columns), type, default, allowed range, where it acts and its help text.
+ * The single source for {@link TrialConfig} (read as {@code cfg.get(Settings.GAMMA)}), the
+ * validation of sweep specs, the flags of {@code bopsweep train}, the result columns and trial
+ * identity.
  *
  * <h2>Trial identity</h2>
  * A trial's id hashes {@link #identity}: the sorted-key JSON of its resolved settings where
@@ -46,24 +50,48 @@ public final class Settings {
   public enum Type { INT, LONG, DOUBLE, BOOL, CHOICE, SCHEDULE }
 
   /**
-   * One setting. {@code defaults} sees the settings resolved before it (in declaration order).
+   * One setting: everything the trial config, the validation of specs and flags, the flags of
+   * {@code bopsweep train} and the result columns know of it. {@code defaults} sees the settings
+   * resolved before it (in declaration order).
    *
+   * @param <T> the type of its value: Integer, Long, Double, Boolean, its {@link Choice} or {@link Schedule}
    * @param applies where the setting acts on the computation (see the class comment)
    * @param neutral for settings added after schema version 1: the value that keeps the old
    *     behaviour, left out of the identity; null for the settings of version 1
    */
-  public record Setting(
+  public record Setting<T>(
       String name,
       Type type,
       Class<? extends Choice> choices,
-      Function<Map<String, Object>, Object> defaults,
-      Check check,
+      Function<Map<String, Object>, T> defaults,
+      Check<T> check,
       String doc,
       Applicability applies,
       Object neutral) {
 
-    public Object coerce(Object raw) {
-      return Settings.coerce(this, raw);
+    @SuppressWarnings("unchecked")
+    public T coerce(Object raw) {
+      return (T) Settings.coerce(this, raw);
+    }
+
+    /** The value if its range check passes; else throws naming this setting. */
+    T checked(T value) {
+      String error = check == null ? null : check.test(value);
+      if (error != null) {
+        throw new ConfigException(name, error + ", got " + display(value));
+      }
+      return value;
+    }
+
+    /** Its value in a map of resolved settings (by name). */
+    @SuppressWarnings("unchecked")
+    public T in(Map<String, ?> resolved) {
+      return (T) resolved.get(name);
+    }
+
+    /** Its flag of {@code bopsweep train}: {@code --lr-scale} for {@code lr_scale}. */
+    public String flag() {
+      return "--" + name.replace('_', '-');
     }
   }
 
@@ -79,98 +107,159 @@ public final class Settings {
     }
   }
 
-  private static final Applicability BOP_ONLY =
-      new Applicability(List.of("optimizer"), r -> r.get("optimizer") == Optimizer.BOP, "optimizer bop");
-  private static final Applicability LATENT_ONLY = new Applicability(List.of("optimizer"),
-      r -> ((Optimizer) r.get("optimizer")).hasLatentWeights(), "optimizers adam-latent and sgd-latent");
-  // padding: Models reads it for convnet and binarynet only (mlp has no convolutions; the ImageNet
-  // models refuse any value but authors)
-  private static final Applicability PADDED_MODELS = new Applicability(List.of("model"),
-      r -> r.get("model") == Model.CONVNET || r.get("model") == Model.BINARYNET, "models convnet and binarynet");
-  // init, init_scale: a Bop kernel started from signs keeps only the sign of its scaled initial value
-  private static final Applicability REAL_START = new Applicability(List.of("optimizer", "bop_start"),
-      r -> !(r.get("optimizer") == Optimizer.BOP && r.get("bop_start") == BopStart.SIGN),
-      "every trial but optimizer bop with bop_start sign");
-
   /** A range test on a coerced value; returns an error message or null. */
   @FunctionalInterface
-  public interface Check {
-    String test(Object value);
+  public interface Check<T> {
+    String test(T value);
   }
 
-  private static final List<Setting> ALL = new ArrayList<>();
+  private static final List<Setting<?>> ALL = new CopyOnWriteArrayList<>();
 
-  static {
-    add("dataset", Type.CHOICE, Dataset.class, r -> Dataset.MNIST, null,
-        "mnist, fashion-mnist, cifar10 (the cifar10 copy in the cache decides the recorded variant) or imagenet");
-    add("model", Type.CHOICE, Model.class, r -> Model.MLP, null,
-        "mlp, convnet, binarynet, or the ImageNet models binary-alexnet, xnornet, birealnet");
-    add("width", Type.DOUBLE, null, r -> r.get("model") == Model.MLP ? 2048.0 : 1.0, positive(),
-        "mlp: hidden units per layer; the other models: multiplier of channels and hidden units");
-    add(PADDED_MODELS, "padding", Type.CHOICE, Padding.class, r -> Padding.AUTHORS, null,
-        "authors (binarynet: first conv valid, rest same; convnet: valid) or same-all (padding 1 everywhere)");
-    add("bn_affine", Type.BOOL, null, r -> r.get("model") == Model.BINARY_ALEXNET || r.get("model") == Model.XNORNET
-        || r.get("model") == Model.BIREALNET, null, "BatchNorm with a learned scale (reproduction, and the authors'"
-            + " ImageNet models: on by default for them); the authors' CIFAR BN has none");
-    add("bn_momentum", Type.DOUBLE, null, r -> 0.01, openClosedUnit(),
-        "weight of the new batch in BN running statistics (Keras momentum 0.99)");
-    add("optimizer", Type.CHOICE, Optimizer.class, r -> Optimizer.BOP, null,
-        "bop, adam-latent, sgd-latent, or an optimizer registered in code");
-    add(BOP_ONLY, "gamma", Type.DOUBLE, null, r -> 1e-3, openClosedUnit(), "Bop adaptivity rate, in (0, 1]");
-    add(BOP_ONLY, "tau", Type.DOUBLE, null, r -> 1e-6, nonNegative(), "Bop flip threshold, >= 0");
-    add(BOP_ONLY, "flip_rule", Type.CHOICE, FlipRule.class, r -> FlipRule.STRICT, null,
-        "strict (authors' code: w*m > tau) or inclusive (paper: |m| >= tau)");
-    add(BOP_ONLY, "momentum_start", Type.CHOICE, MomentumStart.class, r -> MomentumStart.ZERO, null,
-        "Bop momentum at step 0: zero (authors' code) or first-grad (reproduction)");
-    add(BOP_ONLY, "bop_start", Type.CHOICE, BopStart.class, r -> BopStart.REAL, null,
-        "Bop kernels before the first step: real initial values (authors' code) or their signs");
-    add(BOP_ONLY, "adam_lr", Type.DOUBLE, null, r -> 1e-2, positive(),
-        "Adam learning rate of the non-binary parameters (BatchNorm) under Bop");
-    add(LATENT_ONLY, "lr", Type.DOUBLE, null, r -> r.get("optimizer") == Optimizer.SGD_LATENT ? 1e-2 : 1e-3, positive(),
-        "base learning rate of latent-weight optimizers (all their parameters)");
-    add(LATENT_ONLY, "lr_scale", Type.DOUBLE, null, r -> 1.0, positive(), "multiplies the learning rate of the latent kernels");
-    add(REAL_START, "init", Type.CHOICE, Init.class, r -> Init.GLOROT, null, "kernel init: glorot (uniform) or uniform on [-1, 1]");
-    add(REAL_START, "init_scale", Type.DOUBLE, null, r -> 1.0, positive(), "multiplies the initial kernel values");
-    add(LATENT_ONLY, "clip", Type.BOOL, null, r -> r.get("optimizer") == Optimizer.ADAM_LATENT, null,
-        "clip latent weights to [-1, 1] after each step (default: on for adam-latent, off for sgd-latent)");
-    add(LATENT_ONLY, "latent_dtype", Type.CHOICE, LatentDtype.class, r -> LatentDtype.FLOAT32, null,
-        "storage of latent weights: float32, or float64 (rounding then cannot break Theorem 1's scale equivalence)");
-    add(LATENT_ONLY, "xavier_lr_scaling", Type.BOOL, null, r -> false, null,
-        "scale each latent kernel's learning rate by 1/sqrt(1.5/(fan_in+fan_out)) (BinaryConnect)");
-    add(BOP_ONLY, "gamma_schedule", Type.SCHEDULE, null, r -> Schedule.CONSTANT, null,
-        "constant, step:FACTOR:EVERY_EPOCHS or linear:END");
-    add("lr_schedule", Type.SCHEDULE, null, r -> Schedule.CONSTANT, null,
-        "schedule of every learning rate: constant, step:FACTOR:EVERY_EPOCHS or linear:END");
-    add("epochs", Type.INT, null, r -> 5, atLeast(1), "epochs to train, >= 1");
-    add("batch_size", Type.INT, null, r -> 100, atLeast(1), "mini-batch size");
-    add("seed", Type.LONG, null, r -> 0L, null, "seed of initialization, shuffling and augmentation");
-    add("augment", Type.BOOL, null, r -> r.get("dataset") == Dataset.CIFAR10 || r.get("dataset") == Dataset.IMAGENET,
-        null, "training images: cifar10 pad 4, random 32x32 crop, random horizontal flip; imagenet random resized"
-            + " crop to 224 and flip (default: on for both)");
-    add("validation_split", Type.INT, null, r -> 0, atLeast(0),
-        "hold out the last N training images as a validation set (0: none)");
-    add(LATENT_ONLY, "eval_latent", Type.BOOL, null, r -> false, null,
-        "also evaluate with the latent real weights, and with them after re-estimating BN statistics");
-    add("train_limit", Type.INT, null, r -> 0, atLeast(0), "use only the first N training images (0: all)");
-    add("test_limit", Type.INT, null, r -> 0, atLeast(0), "use only the first N test images (0: all)");
+  public static final Setting<Dataset> DATASET = choice("dataset", Dataset.class, r -> Dataset.MNIST, ALWAYS,
+      "mnist, fashion-mnist, cifar10 (the cifar10 copy in the cache decides the recorded variant) or imagenet");
+  public static final Setting<Model> MODEL = choice("model", Model.class, r -> Model.MLP, ALWAYS,
+      "mlp, convnet, binarynet, or the ImageNet models binary-alexnet, xnornet, birealnet");
+  public static final Setting<Double> WIDTH = real("width", r -> MODEL.in(r) == Model.MLP ? 2048.0 : 1.0, positive(),
+      ALWAYS, "mlp: hidden units per layer; the other models: multiplier of channels and hidden units");
+  public static final Setting<Padding> PADDING = choice("padding", Padding.class, r -> Padding.AUTHORS, paddedModels(),
+      "authors (binarynet: first conv valid, rest same; convnet: valid) or same-all (padding 1 everywhere)");
+  public static final Setting<Boolean> BN_AFFINE = bool("bn_affine",
+      r -> MODEL.in(r) == Model.BINARY_ALEXNET || MODEL.in(r) == Model.XNORNET || MODEL.in(r) == Model.BIREALNET, ALWAYS,
+      "BatchNorm with a learned scale (reproduction, and the authors' ImageNet models: on by default for them);"
+          + " the authors' CIFAR BN has none");
+  public static final Setting<Double> BN_MOMENTUM = real("bn_momentum", r -> 0.01, openClosedUnit(), ALWAYS,
+      "weight of the new batch in BN running statistics (Keras momentum 0.99)");
+  public static final Setting<Optimizer> OPTIMIZER = choice("optimizer", Optimizer.class, r -> Optimizer.BOP, ALWAYS,
+      "bop, adam-latent, sgd-latent, or an optimizer registered in code");
+  public static final Setting<Double> GAMMA = real("gamma", r -> 1e-3, openClosedUnit(), bopOnly(),
+      "Bop adaptivity rate, in (0, 1]");
+  public static final Setting<Double> TAU = real("tau", r -> 1e-6, nonNegative(), bopOnly(), "Bop flip threshold, >= 0");
+  public static final Setting<FlipRule> FLIP_RULE = choice("flip_rule", FlipRule.class, r -> FlipRule.STRICT, bopOnly(),
+      "strict (authors' code: w*m > tau) or inclusive (paper: |m| >= tau)");
+  public static final Setting<MomentumStart> MOMENTUM_START = choice("momentum_start", MomentumStart.class,
+      r -> MomentumStart.ZERO, bopOnly(), "Bop momentum at step 0: zero (authors' code) or first-grad (reproduction)");
+  public static final Setting<BopStart> BOP_START = choice("bop_start", BopStart.class, r -> BopStart.REAL, bopOnly(),
+      "Bop kernels before the first step: real initial values (authors' code) or their signs");
+  public static final Setting<Double> ADAM_LR = real("adam_lr", r -> 1e-2, positive(), bopOnly(),
+      "Adam learning rate of the non-binary parameters (BatchNorm) under Bop");
+  public static final Setting<Double> LR = real("lr", r -> OPTIMIZER.in(r) == Optimizer.SGD_LATENT ? 1e-2 : 1e-3,
+      positive(), latentOnly(), "base learning rate of latent-weight optimizers (all their parameters)");
+  public static final Setting<Double> LR_SCALE = real("lr_scale", r -> 1.0, positive(), latentOnly(),
+      "multiplies the learning rate of the latent kernels");
+  public static final Setting<Init> INIT = choice("init", Init.class, r -> Init.GLOROT, realStart(),
+      "kernel init: glorot (uniform) or uniform on [-1, 1]");
+  public static final Setting<Double> INIT_SCALE = real("init_scale", r -> 1.0, positive(), realStart(),
+      "multiplies the initial kernel values");
+  public static final Setting<Boolean> CLIP = bool("clip", r -> OPTIMIZER.in(r) == Optimizer.ADAM_LATENT, latentOnly(),
+      "clip latent weights to [-1, 1] after each step (default: on for adam-latent, off for sgd-latent)");
+  public static final Setting<LatentDtype> LATENT_DTYPE = choice("latent_dtype", LatentDtype.class,
+      r -> LatentDtype.FLOAT32, latentOnly(),
+      "storage of latent weights: float32, or float64 (rounding then cannot break Theorem 1's scale equivalence)");
+  public static final Setting<Boolean> XAVIER_LR_SCALING = bool("xavier_lr_scaling", r -> false, latentOnly(),
+      "scale each latent kernel's learning rate by 1/sqrt(1.5/(fan_in+fan_out)) (BinaryConnect)");
+  public static final Setting<Schedule> GAMMA_SCHEDULE = schedule("gamma_schedule", bopOnly(),
+      "constant, step:FACTOR:EVERY_EPOCHS or linear:END");
+  public static final Setting<Schedule> LR_SCHEDULE = schedule("lr_schedule", ALWAYS,
+      "schedule of every learning rate: constant, step:FACTOR:EVERY_EPOCHS or linear:END");
+  public static final Setting<Integer> EPOCHS = integer("epochs", r -> 5, atLeast(1), ALWAYS, "epochs to train, >= 1");
+  public static final Setting<Integer> BATCH_SIZE = integer("batch_size", r -> 100, atLeast(1), ALWAYS, "mini-batch size");
+  public static final Setting<Long> SEED = add(new Setting<>("seed", Type.LONG, null, r -> 0L, null,
+      "seed of initialization, shuffling and augmentation", ALWAYS, null));
+  public static final Setting<Boolean> AUGMENT = bool("augment",
+      r -> DATASET.in(r) == Dataset.CIFAR10 || DATASET.in(r) == Dataset.IMAGENET, ALWAYS,
+      "training images: cifar10 pad 4, random 32x32 crop, random horizontal flip; imagenet random resized crop to 224"
+          + " and flip (default: on for both)");
+  public static final Setting<Integer> VALIDATION_SPLIT = integer("validation_split", r -> 0, atLeast(0), ALWAYS,
+      "hold out the last N training images as a validation set (0: none)");
+  public static final Setting<Boolean> EVAL_LATENT = bool("eval_latent", r -> false, latentOnly(),
+      "also evaluate with the latent real weights, and with them after re-estimating BN statistics");
+  public static final Setting<Integer> TRAIN_LIMIT = integer("train_limit", r -> 0, atLeast(0), ALWAYS,
+      "use only the first N training images (0: all)");
+  public static final Setting<Integer> TEST_LIMIT = integer("test_limit", r -> 0, atLeast(0), ALWAYS,
+      "use only the first N test images (0: all)");
+
+  private static Applicability bopOnly() {
+    return new Applicability(List.of(OPTIMIZER.name()), r -> OPTIMIZER.in(r) == Optimizer.BOP, "optimizer bop");
   }
 
-  private static void add(String name, Type type, Class<? extends Choice> choices,
-      Function<Map<String, Object>, Object> defaults, Check check, String doc) {
-    add(Applicability.ALWAYS, name, type, choices, defaults, check, doc);
+  private static Applicability latentOnly() {
+    return new Applicability(List.of(OPTIMIZER.name()), r -> OPTIMIZER.in(r).hasLatentWeights(),
+        "optimizers adam-latent and sgd-latent");
   }
 
-  private static void add(Applicability applies, String name, Type type, Class<? extends Choice> choices,
-      Function<Map<String, Object>, Object> defaults, Check check, String doc) {
-    ALL.add(new Setting(name, type, choices, defaults, check, doc, applies, null));
+  // padding: Models reads it for convnet and binarynet only (mlp has no convolutions; the ImageNet
+  // models refuse any value but authors)
+  private static Applicability paddedModels() {
+    return new Applicability(List.of(MODEL.name()), r -> MODEL.in(r) == Model.CONVNET || MODEL.in(r) == Model.BINARYNET,
+        "models convnet and binarynet");
   }
 
-  public static List<Setting> all() {
+  // init, init_scale: a Bop kernel started from signs keeps only the sign of its scaled initial value
+  private static Applicability realStart() {
+    return new Applicability(List.of(OPTIMIZER.name(), BOP_START.name()),
+        r -> !(OPTIMIZER.in(r) == Optimizer.BOP && BOP_START.in(r) == BopStart.SIGN),
+        "every trial but optimizer bop with bop_start sign");
+  }
+
+  private static Setting<Double> real(String name, Function<Map<String, Object>, Double> defaults, Check<Double> check,
+      Applicability applies, String doc) {
+    return add(new Setting<>(name, Type.DOUBLE, null, defaults, check, doc, applies, null));
+  }
+
+  private static Setting<Integer> integer(String name, Function<Map<String, Object>, Integer> defaults,
+      Check<Integer> check, Applicability applies, String doc) {
+    return add(new Setting<>(name, Type.INT, null, defaults, check, doc, applies, null));
+  }
+
+  private static Setting<Boolean> bool(String name, Function<Map<String, Object>, Boolean> defaults,
+      Applicability applies, String doc) {
+    return add(new Setting<>(name, Type.BOOL, null, defaults, null, doc, applies, null));
+  }
+
+  private static <C extends Choice> Setting<C> choice(String name, Class<C> choices,
+      Function<Map<String, Object>, C> defaults, Applicability applies, String doc) {
+    return add(new Setting<>(name, Type.CHOICE, choices, defaults, null, doc, applies, null));
+  }
+
+  private static Setting<Schedule> schedule(String name, Applicability applies, String doc) {
+    return add(new Setting<>(name, Type.SCHEDULE, null, r -> Schedule.CONSTANT, null, doc, applies, null));
+  }
+
+  private static <T> Setting<T> add(Setting<T> setting) {
+    ALL.add(setting);
+    return setting;
+  }
+
+  /** Takes a registered setting back (tests that declare one for their own run). */
+  @FunctionalInterface
+  public interface Registration extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  /**
+   * Adds a setting declared outside this class (a plugged optimizer's hyperparameter, a test's)
+   * after the built-in ones, until the returned registration is closed. It must have a neutral
+   * value, so that no existing trial id changes.
+   */
+  public static synchronized Registration register(Setting<?> setting) {
+    if (setting.neutral() == null) {
+      throw new IllegalArgumentException(setting.name() + ": a setting added later needs a neutral value");
+    }
+    if (byName(setting.name()) != null) {
+      throw new IllegalStateException("setting '" + setting.name() + "' is already declared");
+    }
+    ALL.add(setting);
+    return () -> ALL.remove(setting);
+  }
+
+  /** Every setting, in declaration order: the order of resolution, of {@link TrialConfig#toMap} and of the columns. */
+  public static List<Setting<?>> all() {
     return Collections.unmodifiableList(ALL);
   }
 
-  public static Setting byName(String name) {
-    for (Setting s : ALL) {
+  public static Setting<?> byName(String name) {
+    for (Setting<?> s : ALL) {
       if (s.name().equals(name)) {
         return s;
       }
@@ -190,19 +279,15 @@ public final class Settings {
       }
     }
     Map<String, Object> resolved = new LinkedHashMap<>();
-    for (Setting s : ALL) {
-      Object value = raw.containsKey(s.name()) && raw.get(s.name()) != null
-          ? coerce(s, raw.get(s.name()))
-          : s.defaults().apply(resolved);
-      if (s.check() != null) {
-        String error = s.check().test(value);
-        if (error != null) {
-          throw new ConfigException(s.name(), error + ", got " + display(value));
-        }
-      }
-      resolved.put(s.name(), value);
+    for (Setting<?> s : ALL) {
+      resolved.put(s.name(), resolveOne(s, raw, resolved));
     }
     return resolved;
+  }
+
+  private static <T> T resolveOne(Setting<T> s, Map<String, ?> raw, Map<String, Object> resolvedBefore) {
+    Object given = raw.get(s.name());
+    return s.checked(given != null ? s.coerce(given) : s.defaults().apply(resolvedBefore));
   }
 
   /**
@@ -210,9 +295,9 @@ public final class Settings {
    * in declaration order over the values so replaced: two configs that compute the same are equal
    * here.
    */
-  public static Map<String, Object> normalize(List<Setting> settings, Map<String, Object> resolved) {
+  public static Map<String, Object> normalize(List<Setting<?>> settings, Map<String, Object> resolved) {
     Map<String, Object> out = new LinkedHashMap<>();
-    for (Setting s : settings) {
+    for (Setting<?> s : settings) {
       Object value = resolved.get(s.name());
       if (!s.applies().test(resolved)) {
         value = s.defaults().apply(out);
@@ -223,9 +308,9 @@ public final class Settings {
   }
 
   /** The names of the settings that do not act on a trial with these resolved settings. */
-  public static Set<String> notApplying(List<Setting> settings, Map<String, Object> resolved) {
+  public static Set<String> notApplying(List<Setting<?>> settings, Map<String, Object> resolved) {
     Set<String> out = new java.util.LinkedHashSet<>();
-    for (Setting s : settings) {
+    for (Setting<?> s : settings) {
       if (!s.applies().test(resolved)) {
         out.add(s.name());
       }
@@ -237,10 +322,10 @@ public final class Settings {
    * What a trial id hashes (see the class comment): {@link #normalize}d plain values, without the
    * settings added after version 1 that have their neutral value.
    */
-  public static Map<String, Object> identity(List<Setting> settings, Map<String, Object> resolved) {
+  public static Map<String, Object> identity(List<Setting<?>> settings, Map<String, Object> resolved) {
     Map<String, Object> normal = normalize(settings, resolved);
     Map<String, Object> out = new LinkedHashMap<>();
-    for (Setting s : settings) {
+    for (Setting<?> s : settings) {
       Object value = normal.get(s.name());
       if (s.neutral() != null && plain(s.neutral()).equals(plain(value))) {
         continue;
@@ -288,7 +373,7 @@ public final class Settings {
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
-  static Object coerce(Setting s, Object raw) {
+  static Object coerce(Setting<?> s, Object raw) {
     String key = s.name();
     switch (s.type()) {
       case INT: {
@@ -404,19 +489,19 @@ public final class Settings {
     return value;
   }
 
-  private static Check positive() {
-    return v -> ((Double) v) > 0 ? null : "must be > 0";
+  private static Check<Double> positive() {
+    return v -> v > 0 ? null : "must be > 0";
   }
 
-  private static Check nonNegative() {
-    return v -> ((Double) v) >= 0 ? null : "must be >= 0";
+  private static Check<Double> nonNegative() {
+    return v -> v >= 0 ? null : "must be >= 0";
   }
 
-  private static Check openClosedUnit() {
-    return v -> ((Double) v) > 0 && ((Double) v) <= 1 ? null : "must be in (0, 1]";
+  private static Check<Double> openClosedUnit() {
+    return v -> v > 0 && v <= 1 ? null : "must be in (0, 1]";
   }
 
-  private static Check atLeast(int min) {
-    return v -> ((Integer) v) >= min ? null : "must be >= " + min;
+  private static Check<Integer> atLeast(int min) {
+    return v -> v >= min ? null : "must be >= " + min;
   }
 }

@@ -1,5 +1,9 @@
 package io.bopsweep.trainer.data;
 
+import static io.bopsweep.trainer.config.Settings.TEST_LIMIT;
+import static io.bopsweep.trainer.config.Settings.TRAIN_LIMIT;
+import static io.bopsweep.trainer.config.Settings.VALIDATION_SPLIT;
+
 import io.bopsweep.trainer.config.TrialConfig;
 
 /**
@@ -15,20 +19,20 @@ public record Splits(String variant, Images train, Images test, Images validatio
   public static Splits forTrial(TrialConfig cfg, String variant, Images train, Images test) {
     Images validation = null;
     Images t = train;
-    if (cfg.validationSplit() > 0) {
-      if (cfg.validationSplit() >= train.size()) {
-        throw new IllegalArgumentException("validation_split " + cfg.validationSplit() + " leaves no training images");
+    if (cfg.get(VALIDATION_SPLIT) > 0) {
+      if (cfg.get(VALIDATION_SPLIT) >= train.size()) {
+        throw new IllegalArgumentException("validation_split " + cfg.get(VALIDATION_SPLIT) + " leaves no training images");
       }
-      int cut = train.size() - cfg.validationSplit();
+      int cut = train.size() - cfg.get(VALIDATION_SPLIT);
       validation = train.slice(cut, train.size());
       t = train.slice(0, cut);
     }
-    if (cfg.trainLimit() > 0 && cfg.trainLimit() < t.size()) {
-      t = t.slice(0, cfg.trainLimit());
+    if (cfg.get(TRAIN_LIMIT) > 0 && cfg.get(TRAIN_LIMIT) < t.size()) {
+      t = t.slice(0, cfg.get(TRAIN_LIMIT));
     }
     Images e = test;
-    if (cfg.testLimit() > 0 && cfg.testLimit() < e.size()) {
-      e = e.slice(0, cfg.testLimit());
+    if (cfg.get(TEST_LIMIT) > 0 && cfg.get(TEST_LIMIT) < e.size()) {
+      e = e.slice(0, cfg.get(TEST_LIMIT));
     }
     return new Splits(variant, t, e, validation);
   }

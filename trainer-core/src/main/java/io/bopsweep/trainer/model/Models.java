@@ -1,5 +1,9 @@
 package io.bopsweep.trainer.model;
 
+import static io.bopsweep.trainer.config.Settings.MODEL;
+import static io.bopsweep.trainer.config.Settings.PADDING;
+import static io.bopsweep.trainer.config.Settings.WIDTH;
+
 import ai.djl.ndarray.NDManager;
 import io.bopsweep.trainer.config.Choices.Model;
 import io.bopsweep.trainer.config.Choices.Padding;
@@ -30,16 +34,16 @@ public final class Models {
   public static Network build(TrialConfig cfg, int channels, int size, int classes, KernelStart kernelStart,
       NDManager manager) {
     NetBuilder b = new NetBuilder(cfg, channels, size, kernelStart, manager);
-    double width = cfg.width();
-    Model model = cfg.model();
-    if (cfg.padding() != Padding.AUTHORS && !(model == Model.MLP || model == Model.CONVNET || model == Model.BINARYNET)) {
-      throw new ConfigException("padding", cfg.padding().id() + " applies to convnet and binarynet; "
+    double width = cfg.get(WIDTH);
+    Model model = cfg.get(MODEL);
+    if (cfg.get(PADDING) != Padding.AUTHORS && !(model == Model.MLP || model == Model.CONVNET || model == Model.BINARYNET)) {
+      throw new ConfigException("padding", cfg.get(PADDING).id() + " applies to convnet and binarynet; "
           + model.id() + " has its own padding");
     }
     switch (model) {
       case MLP -> mlp(b, (int) Math.round(width), classes);
-      case CONVNET -> convnet(b, cfg.padding(), width, classes);
-      case BINARYNET -> binarynet(b, cfg.padding(), width, classes);
+      case CONVNET -> convnet(b, cfg.get(PADDING), width, classes);
+      case BINARYNET -> binarynet(b, cfg.get(PADDING), width, classes);
       case BINARY_ALEXNET -> binaryAlexNet(b, width, classes);
       case XNORNET -> xnorNet(b, width, classes);
       case BIREALNET -> biRealNet(b, width, classes);

@@ -1,5 +1,11 @@
 package io.bopsweep.trainer.model;
 
+import static io.bopsweep.trainer.config.Settings.BN_AFFINE;
+import static io.bopsweep.trainer.config.Settings.INIT;
+import static io.bopsweep.trainer.config.Settings.INIT_SCALE;
+import static io.bopsweep.trainer.config.Settings.MODEL;
+import static io.bopsweep.trainer.config.Settings.SEED;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -43,7 +49,7 @@ final class NetBuilder {
       this.cfg = cfg;
       this.kernelStart = kernelStart;
       this.manager = manager;
-      this.rng = new SplittableRandom(Seeds.stream(cfg.seed(), Seeds.INIT));
+      this.rng = new SplittableRandom(Seeds.stream(cfg.get(SEED), Seeds.INIT));
     }
   }
 
@@ -114,7 +120,7 @@ final class NetBuilder {
     shared.params.add(beta);
     Param scale = null;
     NDArray fixed = null;
-    if (shared.cfg.bnAffine()) {
+    if (shared.cfg.get(BN_AFFINE)) {
       scale = new Param(name + ".gamma", name, m.ones(new Shape(n)), false, 0, 0);
       shared.params.add(scale);
     } else {
@@ -199,7 +205,7 @@ final class NetBuilder {
   private long outSide(long side, int size, int stride, int padding, String what) {
     long out = (side + 2L * padding - size) / stride + 1;
     if (side + 2L * padding < size || out < 1) {
-      throw new ConfigException("model", shared.cfg.model().id() + " needs larger images than " + inputSize + "x"
+      throw new ConfigException("model", shared.cfg.get(MODEL).id() + " needs larger images than " + inputSize + "x"
           + inputSize + " (" + what + " would see " + side + "x" + side + ")");
     }
     return out;
@@ -215,7 +221,7 @@ final class NetBuilder {
     SplittableRandom rng = shared.rng;
     boolean binary = kind == Kernel.BINARY;
     double glorot = Math.sqrt(6.0 / (fanIn + fanOut));
-    double scale = binary ? (cfg.init() == Init.GLOROT ? glorot : 1.0) * cfg.initScale() : glorot;
+    double scale = binary ? (cfg.get(INIT) == Init.GLOROT ? glorot : 1.0) * cfg.get(INIT_SCALE) : glorot;
     KernelStart start = shared.kernelStart;
     boolean latent = binary && start.latent();
     boolean signs = binary && start.signs();

@@ -1,11 +1,13 @@
 package io.bopsweep.trainer.optim;
 
+import static io.bopsweep.trainer.config.Settings.LR;
+import static io.bopsweep.trainer.config.Settings.LR_SCHEDULE;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.bopsweep.trainer.config.Schedule;
 import io.bopsweep.trainer.config.TrialConfig;
 import io.bopsweep.trainer.kernels.AdamUpdate;
-import io.bopsweep.trainer.model.KernelStart;
 import io.bopsweep.trainer.model.Param;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -14,7 +16,7 @@ import java.util.Map;
  * Adam (Keras' form, see {@link AdamUpdate}) at learning rate lr on its schedule. With latent
  * weights it also trains binary kernels through them; without, it updates real parameters only.
  */
-record Adam(double lr, Schedule lrSchedule, LatentWeights latent) implements UpdateRule {
+record Adam(double lr, Schedule lrSchedule, LatentWeights latent) implements LearningRateRule {
 
   /** Adam for real parameters (BatchNorm under Bop). */
   static Adam real(double lr, Schedule lrSchedule) {
@@ -23,17 +25,7 @@ record Adam(double lr, Schedule lrSchedule, LatentWeights latent) implements Upd
 
   /** Latent-weight Adam for every parameter, as the trial config sets it. */
   static Adam latent(TrialConfig cfg) {
-    return new Adam(cfg.lr(), cfg.lrSchedule(), LatentWeights.of(cfg));
-  }
-
-  @Override
-  public KernelStart kernelStart() {
-    return latent == null ? null : latent.kernelStart();
-  }
-
-  @Override
-  public Map<String, Double> scheduled(Progress at) {
-    return Map.of("lr", at.valueOf(lrSchedule, lr));
+    return new Adam(cfg.get(LR), cfg.get(LR_SCHEDULE), LatentWeights.of(cfg));
   }
 
   @Override
@@ -47,7 +39,7 @@ record Adam(double lr, Schedule lrSchedule, LatentWeights latent) implements Upd
     return new State() {
       @Override
       public NDArray step(NDArray gradient, Progress at) {
-        double rate = at.valueOf(lrSchedule, lr);
+        double rate = rate(at);
         if (kernel) {
           return update.step(target, LatentWeights.gradientFor(target, gradient), latent.kernelLr(param, rate),
               latent.clip(), param.value());

@@ -1,5 +1,12 @@
 package io.bopsweep.trainer.optim;
 
+import static io.bopsweep.trainer.config.Settings.BOP_START;
+import static io.bopsweep.trainer.config.Settings.FLIP_RULE;
+import static io.bopsweep.trainer.config.Settings.GAMMA;
+import static io.bopsweep.trainer.config.Settings.GAMMA_SCHEDULE;
+import static io.bopsweep.trainer.config.Settings.MOMENTUM_START;
+import static io.bopsweep.trainer.config.Settings.TAU;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.bopsweep.trainer.config.Choices.BopStart;
@@ -20,7 +27,8 @@ record Bop(double gamma, Schedule gammaSchedule, double tau, FlipRule flipRule, 
     BopStart bopStart) implements UpdateRule {
 
   static Bop of(TrialConfig cfg) {
-    return new Bop(cfg.gamma(), cfg.gammaSchedule(), cfg.tau(), cfg.flipRule(), cfg.momentumStart(), cfg.bopStart());
+    return new Bop(cfg.get(GAMMA), cfg.get(GAMMA_SCHEDULE), cfg.get(TAU), cfg.get(FLIP_RULE), cfg.get(MOMENTUM_START),
+        cfg.get(BOP_START));
   }
 
   @Override

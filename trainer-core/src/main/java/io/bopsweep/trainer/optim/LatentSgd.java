@@ -1,29 +1,21 @@
 package io.bopsweep.trainer.optim;
 
+import static io.bopsweep.trainer.config.Settings.LR;
+import static io.bopsweep.trainer.config.Settings.LR_SCHEDULE;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.bopsweep.trainer.config.Schedule;
 import io.bopsweep.trainer.config.TrialConfig;
 import io.bopsweep.trainer.kernels.SignCopy;
-import io.bopsweep.trainer.model.KernelStart;
 import io.bopsweep.trainer.model.Param;
 import java.util.Map;
 
 /** Plain SGD at learning rate lr on its schedule, training binary kernels through latent weights. */
-record LatentSgd(double lr, Schedule lrSchedule, LatentWeights latent) implements UpdateRule {
+record LatentSgd(double lr, Schedule lrSchedule, LatentWeights latent) implements LearningRateRule {
 
   static LatentSgd of(TrialConfig cfg) {
-    return new LatentSgd(cfg.lr(), cfg.lrSchedule(), LatentWeights.of(cfg));
-  }
-
-  @Override
-  public KernelStart kernelStart() {
-    return latent.kernelStart();
-  }
-
-  @Override
-  public Map<String, Double> scheduled(Progress at) {
-    return Map.of("lr", at.valueOf(lrSchedule, lr));
+    return new LatentSgd(cfg.get(LR), cfg.get(LR_SCHEDULE), LatentWeights.of(cfg));
   }
 
   @Override
@@ -35,7 +27,7 @@ record LatentSgd(double lr, Schedule lrSchedule, LatentWeights latent) implement
     return new State() {
       @Override
       public NDArray step(NDArray gradient, Progress at) {
-        double rate = at.valueOf(lrSchedule, lr);
+        double rate = rate(at);
         if (!kernel) {
           sgd(param.value(), gradient, rate, false);
           return null;

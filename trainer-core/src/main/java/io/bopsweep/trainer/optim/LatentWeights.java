@@ -1,5 +1,10 @@
 package io.bopsweep.trainer.optim;
 
+import static io.bopsweep.trainer.config.Settings.CLIP;
+import static io.bopsweep.trainer.config.Settings.LATENT_DTYPE;
+import static io.bopsweep.trainer.config.Settings.LR_SCALE;
+import static io.bopsweep.trainer.config.Settings.XAVIER_LR_SCALING;
+
 import ai.djl.ndarray.NDArray;
 import io.bopsweep.trainer.config.Choices.LatentDtype;
 import io.bopsweep.trainer.config.TrialConfig;
@@ -14,7 +19,7 @@ import io.bopsweep.trainer.model.Param;
 record LatentWeights(double lrScale, boolean xavierLrScaling, boolean clip, LatentDtype latentDtype) {
 
   static LatentWeights of(TrialConfig cfg) {
-    return new LatentWeights(cfg.lrScale(), cfg.xavierLrScaling(), cfg.clip(), cfg.latentDtype());
+    return new LatentWeights(cfg.get(LR_SCALE), cfg.get(XAVIER_LR_SCALING), cfg.get(CLIP), cfg.get(LATENT_DTYPE));
   }
 
   KernelStart kernelStart() {

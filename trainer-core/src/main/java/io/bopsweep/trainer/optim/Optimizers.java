@@ -1,5 +1,9 @@
 package io.bopsweep.trainer.optim;
 
+import static io.bopsweep.trainer.config.Settings.ADAM_LR;
+import static io.bopsweep.trainer.config.Settings.LR_SCHEDULE;
+import static io.bopsweep.trainer.config.Settings.OPTIMIZER;
+
 import io.bopsweep.trainer.config.Choices.Optimizer;
 import io.bopsweep.trainer.config.ConfigException;
 import io.bopsweep.trainer.config.TrialConfig;
@@ -39,7 +43,7 @@ public final class Optimizers {
 
   static {
     register("bop", cfg -> List.of(Assignment.binaryKernels(Bop.of(cfg)),
-        Assignment.all(Adam.real(cfg.adamLr(), cfg.lrSchedule()))));
+        Assignment.all(Adam.real(cfg.get(ADAM_LR), cfg.get(LR_SCHEDULE)))));
     register("adam-latent", cfg -> List.of(Assignment.all(Adam.latent(cfg))));
     register("sgd-latent", cfg -> List.of(Assignment.all(LatentSgd.of(cfg))));
   }
@@ -75,7 +79,7 @@ public final class Optimizers {
 
   /** The assignments of a trial's optimizer. */
   static List<Assignment> assignments(TrialConfig cfg) {
-    String name = cfg.optimizer().id();
+    String name = cfg.get(OPTIMIZER).id();
     Definition definition;
     synchronized (Optimizers.class) {
       definition = REGISTRY.get(name);

@@ -1,5 +1,7 @@
 package io.bopsweep.trainer.optim;
 
+import static io.bopsweep.trainer.config.Settings.EPOCHS;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.bopsweep.trainer.config.TrialConfig;
@@ -30,7 +32,7 @@ public final class TrialOptimizer {
 
   /** @param stepsPerEpoch optimizer steps in one epoch, for the schedules */
   public TrialOptimizer(TrialConfig cfg, Network net, NDManager manager, int stepsPerEpoch) {
-    this(Optimizers.assignments(cfg), net, manager, stepsPerEpoch, cfg.epochs());
+    this(Optimizers.assignments(cfg), net, manager, stepsPerEpoch, cfg.get(EPOCHS));
   }
 
   TrialOptimizer(List<Assignment> assignments, Network net, NDManager manager, int stepsPerEpoch, int epochs) {

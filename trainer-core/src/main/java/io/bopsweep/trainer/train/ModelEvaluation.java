@@ -1,5 +1,7 @@
 package io.bopsweep.trainer.train;
 
+import static io.bopsweep.trainer.config.Settings.BN_MOMENTUM;
+
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import io.bopsweep.trainer.config.TrialConfig;
@@ -32,7 +34,7 @@ public final class ModelEvaluation {
     try (NDManager manager = NDManager.newBaseManager(d, "PyTorch")) {
       Network net = Models.build(cfg, train.channels(), train.height(), train.classes(), manager);
       model.restoreInto(net, source);
-      double[] test = TrialRunner.evaluate(net, data.test(), new Pass(false, KernelView.BINARY, cfg.bnMomentum()),
+      double[] test = TrialRunner.evaluate(net, data.test(), new Pass(false, KernelView.BINARY, cfg.get(BN_MOMENTUM)),
           TrialRunner.defaultEvalBatch(cfg), manager);
       return new Result(test[0], test[1]);
     }

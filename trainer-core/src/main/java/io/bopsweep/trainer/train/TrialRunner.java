@@ -1,5 +1,13 @@
 package io.bopsweep.trainer.train;
 
+import static io.bopsweep.trainer.config.Settings.AUGMENT;
+import static io.bopsweep.trainer.config.Settings.BATCH_SIZE;
+import static io.bopsweep.trainer.config.Settings.BN_MOMENTUM;
+import static io.bopsweep.trainer.config.Settings.EPOCHS;
+import static io.bopsweep.trainer.config.Settings.EVAL_LATENT;
+import static io.bopsweep.trainer.config.Settings.MODEL;
+import static io.bopsweep.trainer.config.Settings.SEED;
+
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -82,7 +90,7 @@ public final class TrialRunner {
     TorchRuntime.enter(options.threads());
     Device device = TorchRuntime.device(options.device());
     Images train = data.train();
-    int batch = cfg.batchSize();
+    int batch = cfg.get(BATCH_SIZE);
     int stepsPerEpoch = train.size() / batch;
     if (stepsPerEpoch == 0) {
       throw new IllegalArgumentException("batch_size " + batch + " exceeds the " + train.size() + " training images");
@@ -105,7 +113,7 @@ public final class TrialRunner {
       }
       start[0] = records.size();
       options.listener().onTrialStart(cfg, start[0]);
-      if (!records.isEmpty() && records.size() < cfg.epochs()
+      if (!records.isEmpty() && records.size() < cfg.get(EPOCHS)
           && options.listener().stopAfter(cfg, records.get(records.size() - 1))) {
         // the checkpoint already reaches where the listener stops (a rerun of a task that was killed
         // between that epoch's checkpoint and its commit): no epoch past it is trained
@@ -113,7 +121,7 @@ public final class TrialRunner {
             "stopped after epoch " + records.size(), seconds(t0));
       }
       KernelView view = KernelView.BINARY;
-      Pass trainPass = new Pass(true, view, cfg.bnMomentum());
+      Pass trainPass = new Pass(true, view, cfg.get(BN_MOMENTUM));
       Shape batchShape = new Shape(batch, train.channels(), train.height(), train.width());
       float[] buffer = new float[batch * train.imageFloats()];
       long[] labels = new long[batch];
@@ -122,11 +130,12 @@ public final class TrialRunner {
       boolean hasLatentWeights = kernels.stream().anyMatch(p -> p.latent() != null);
       int evalBatch = options.evalBatch() > 0 ? options.evalBatch() : defaultEvalBatch(cfg);
 
-      for (int epoch = start[0]; epoch < cfg.epochs(); epoch++) {
+      for (int epoch = start[0]; epoch < cfg.get(EPOCHS); epoch++) {
         long te = System.nanoTime();
-        int[] order = Batches.shuffled(train.size(), new SplittableRandom(Seeds.stream(cfg.seed(), Seeds.SHUFFLE, epoch)));
+        int[] order =
+            Batches.shuffled(train.size(), new SplittableRandom(Seeds.stream(cfg.get(SEED), Seeds.SHUFFLE, epoch)));
         SplittableRandom augment =
-            cfg.augment() ? new SplittableRandom(Seeds.stream(cfg.seed(), Seeds.AUGMENT, epoch)) : null;
+            cfg.get(AUGMENT) ? new SplittableRandom(Seeds.stream(cfg.get(SEED), Seeds.AUGMENT, epoch)) : null;
         Map<String, Double> scheduledAtStart = optimizer.scheduled();
         double lossSum = 0;
         long correct = 0;
@@ -157,13 +166,13 @@ public final class TrialRunner {
         }
         double trainSeconds = seconds(te);
         long tEval = System.nanoTime();
-        Pass evalPass = new Pass(false, view, cfg.bnMomentum());
+        Pass evalPass = new Pass(false, view, cfg.get(BN_MOMENTUM));
         double[] test = evaluate(net, data.test(), evalPass, evalBatch, manager);
         double[] val = data.validation() == null ? null : evaluate(net, data.validation(), evalPass, evalBatch, manager);
         Double latentAcc = null;
         Double latentBnAcc = null;
-        if (cfg.evalLatent() && hasLatentWeights) {
-          Pass latent = new Pass(false, KernelView.LATENT_REAL, cfg.bnMomentum());
+        if (cfg.get(EVAL_LATENT) && hasLatentWeights) {
+          Pass latent = new Pass(false, KernelView.LATENT_REAL, cfg.get(BN_MOMENTUM));
           latentAcc = evaluate(net, data.test(), latent, evalBatch, manager)[1];
           latentBnAcc = evaluateWithReestimatedBn(net, train, data.test(), evalBatch, manager);
         }
@@ -190,7 +199,7 @@ public final class TrialRunner {
         records.add(record);
         options.checkpoints().save(snapshot(cfg, globalStep, records, net, optimizer));
         options.listener().onEpoch(cfg, record);
-        if (epoch + 1 < cfg.epochs() && options.listener().stopAfter(cfg, record)) {
+        if (epoch + 1 < cfg.get(EPOCHS) && options.listener().stopAfter(cfg, record)) {
           return new TrialOutcome(TrialStatus.STOPPED, records, data.variant(), start[0],
               "stopped after epoch " + (epoch + 1), seconds(t0));
         }
@@ -212,7 +221,7 @@ public final class TrialRunner {
     try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
       Network net = Models.build(cfg, 1, 8, 10, TrialOptimizer.kernelStart(cfg), manager);
       TrialOptimizer optimizer = new TrialOptimizer(cfg, net, manager, 2);
-      Pass pass = new Pass(true, KernelView.BINARY, cfg.bnMomentum());
+      Pass pass = new Pass(true, KernelView.BINARY, cfg.get(BN_MOMENTUM));
       float[] x = new float[8 * 64];
       for (int i = 0; i < x.length; i++) {
         x[i] = (i * 37 % 17 - 8) / 4f;
@@ -248,7 +257,7 @@ public final class TrialRunner {
   }
 
   static int defaultEvalBatch(TrialConfig cfg) {
-    switch (cfg.model()) {
+    switch (cfg.get(MODEL)) {
       case MLP:
         return 1000;
       case CONVNET:

@@ -1,5 +1,12 @@
 package io.bopsweep.trainer.config;
 
+import static io.bopsweep.trainer.config.Settings.ADAM_LR;
+import static io.bopsweep.trainer.config.Settings.AUGMENT;
+import static io.bopsweep.trainer.config.Settings.BOP_START;
+import static io.bopsweep.trainer.config.Settings.CLIP;
+import static io.bopsweep.trainer.config.Settings.FLIP_RULE;
+import static io.bopsweep.trainer.config.Settings.MOMENTUM_START;
+import static io.bopsweep.trainer.config.Settings.WIDTH;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -18,16 +25,16 @@ class TrialConfigTest {
   @Test
   void defaultsFollowTheAuthorsCodeAndDependOnEarlierSettings() {
     TrialConfig bop = TrialConfig.of(Map.of());
-    assertEquals(Choices.FlipRule.STRICT, bop.flipRule());
-    assertEquals(Choices.MomentumStart.ZERO, bop.momentumStart());
-    assertEquals(Choices.BopStart.REAL, bop.bopStart());
-    assertEquals(2048.0, bop.width());
-    assertEquals(1e-2, bop.adamLr());
-    assertTrue(TrialConfig.of(Map.of("optimizer", "adam-latent")).clip());
-    assertFalse(TrialConfig.of(Map.of("optimizer", "sgd-latent")).clip());
-    assertEquals(1.0, TrialConfig.of(Map.of("model", "binarynet")).width());
-    assertTrue(TrialConfig.of(Map.of("dataset", "cifar10")).augment());
-    assertFalse(TrialConfig.of(Map.of("dataset", "mnist")).augment());
+    assertEquals(Choices.FlipRule.STRICT, bop.get(FLIP_RULE));
+    assertEquals(Choices.MomentumStart.ZERO, bop.get(MOMENTUM_START));
+    assertEquals(Choices.BopStart.REAL, bop.get(BOP_START));
+    assertEquals(2048.0, bop.get(WIDTH));
+    assertEquals(1e-2, bop.get(ADAM_LR));
+    assertTrue(TrialConfig.of(Map.of("optimizer", "adam-latent")).get(CLIP));
+    assertFalse(TrialConfig.of(Map.of("optimizer", "sgd-latent")).get(CLIP));
+    assertEquals(1.0, TrialConfig.of(Map.of("model", "binarynet")).get(WIDTH));
+    assertTrue(TrialConfig.of(Map.of("dataset", "cifar10")).get(AUGMENT));
+    assertFalse(TrialConfig.of(Map.of("dataset", "mnist")).get(AUGMENT));
   }
 
   @Test
@@ -43,6 +50,19 @@ class TrialConfigTest {
   void everySettingAppearsInTheMapInDeclarationOrder() {
     List<String> names = Settings.all().stream().map(Settings.Setting::name).toList();
     assertEquals(names, List.copyOf(TrialConfig.of(Map.of()).toMap().keySet()));
+  }
+
+  @Test
+  void everySettingIsReadAsTheJavaTypeOfItsDeclaredType() {
+    Map<Settings.Type, Class<?>> javaType = Map.of(Settings.Type.INT, Integer.class, Settings.Type.LONG, Long.class,
+        Settings.Type.DOUBLE, Double.class, Settings.Type.BOOL, Boolean.class, Settings.Type.SCHEDULE, Schedule.class);
+    for (TrialConfig cfg : List.of(TrialConfig.of(Map.of()), TrialConfig.of(Map.of("optimizer", "sgd-latent",
+        "dataset", "cifar10", "model", "convnet", "width", 2, "seed", 3, "lr_schedule", "step:0.5:1")))) {
+      for (Settings.Setting<?> s : Settings.all()) {
+        Class<?> expected = s.type() == Settings.Type.CHOICE ? s.choices() : javaType.get(s.type());
+        assertTrue(expected.isInstance(cfg.get(s)), s.name() + " = " + cfg.get(s));
+      }
+    }
   }
 
   @ParameterizedTest(name = "{0}={1}")

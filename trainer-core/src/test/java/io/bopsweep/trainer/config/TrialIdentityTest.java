@@ -1,5 +1,7 @@
 package io.bopsweep.trainer.config;
 
+import static io.bopsweep.trainer.config.Settings.CLIP;
+import static io.bopsweep.trainer.config.Settings.LR;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -46,9 +48,9 @@ class TrialIdentityTest {
   void aSettingWithoutEffectTakesTheDefaultOfItsOwnTrial() {
     // lr's default depends on the optimizer: under bop it is the default of bop (1e-3), whatever was given
     TrialConfig bop = TrialConfig.of(Map.of("optimizer", "bop", "lr", 0.5, "clip", true));
-    assertEquals(1e-3, bop.normalized().lr());
-    assertFalse(bop.normalized().clip());
-    assertEquals(TrialConfig.of(Map.of("optimizer", "sgd-latent")).lr(), 1e-2);
+    assertEquals(1e-3, bop.normalized().get(LR));
+    assertFalse(bop.normalized().get(CLIP));
+    assertEquals(TrialConfig.of(Map.of("optimizer", "sgd-latent")).get(LR), 1e-2);
   }
 
   @Test
@@ -62,9 +64,9 @@ class TrialIdentityTest {
 
   @Test
   void aSettingAddedLaterAtItsNeutralValueLeavesEveryIdentityUnchanged() {
-    Settings.Setting added = new Settings.Setting("label_smoothing", Settings.Type.DOUBLE, null, r -> 0.0, null,
+    Settings.Setting<Double> added = new Settings.Setting<>("label_smoothing", Settings.Type.DOUBLE, null, r -> 0.0, null,
         "hypothetical", Settings.Applicability.ALWAYS, 0.0);
-    List<Settings.Setting> later = new ArrayList<>(Settings.all());
+    List<Settings.Setting<?>> later = new ArrayList<>(Settings.all());
     later.add(added);
     for (Map<String, Object> raw : List.<Map<String, Object>>of(Map.of(), Map.of("optimizer", "adam-latent", "lr", 0.01),
         Map.of("model", "binarynet", "dataset", "cifar10", "gamma", 1e-4))) {
@@ -83,7 +85,7 @@ class TrialIdentityTest {
 
   @Test
   void everySettingOfVersionOneIsAlwaysHashedAndStatesWhereItActs() {
-    for (Settings.Setting s : Settings.all()) {
+    for (Settings.Setting<?> s : Settings.all()) {
       assertNull(s.neutral(), s.name());
       assertTrue(s.applies() != null && !s.applies().doc().isBlank(), s.name());
       for (String read : s.applies().reads()) {

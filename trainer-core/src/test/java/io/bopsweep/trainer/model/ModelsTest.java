@@ -1,5 +1,6 @@
 package io.bopsweep.trainer.model;
 
+import static io.bopsweep.trainer.config.Settings.BN_AFFINE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -110,9 +111,9 @@ class ModelsTest extends TorchTest {
   @Test
   void imagenetModelsDefaultToBatchNormWithScaleAsInTheAuthorsCode() {
     for (String m : new String[] {"binary-alexnet", "xnornet", "birealnet"}) {
-      assertTrue(TrialConfig.of(Map.of("model", m)).bnAffine(), m);
+      assertTrue(TrialConfig.of(Map.of("model", m)).get(BN_AFFINE), m);
     }
-    assertTrue(!TrialConfig.of(Map.of("model", "binarynet")).bnAffine());
+    assertTrue(!TrialConfig.of(Map.of("model", "binarynet")).get(BN_AFFINE));
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.bopsweep.trainer.train;
 
+import static io.bopsweep.trainer.config.Settings.BN_MOMENTUM;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -37,7 +38,7 @@ class CutBackwardTest extends TorchTest {
     try (NDManager m = manager.newSubManager()) {
       Network net = Models.build(cfg, channels, size, 10, TrialOptimizer.kernelStart(cfg), m);
       TrialOptimizer optimizer = new TrialOptimizer(cfg, net, m, 3);
-      Pass pass = new Pass(true, KernelView.BINARY, cfg.bnMomentum());
+      Pass pass = new Pass(true, KernelView.BINARY, cfg.get(BN_MOMENTUM));
       List<Float> losses = new ArrayList<>();
       List<List<Long>> flips = new ArrayList<>();
       int cuts = 0;

@@ -1,5 +1,8 @@
 package io.bopsweep.trainer.train;
 
+import static io.bopsweep.trainer.config.Settings.LR;
+import static io.bopsweep.trainer.config.Settings.LR_SCHEDULE;
+import static io.bopsweep.trainer.config.Settings.OPTIMIZER;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -27,7 +30,8 @@ class PluggedOptimizerTest {
 
   @BeforeAll
   static void registerSignum() {
-    signum = Optimizers.register("signum", cfg -> List.of(Assignment.all(new Signum(cfg.lr(), cfg.lrSchedule(), 0.9f))));
+    signum = Optimizers.register("signum",
+        cfg -> List.of(Assignment.all(new Signum(cfg.get(LR), cfg.get(LR_SCHEDULE), 0.9f))));
   }
 
   @AfterAll
@@ -42,10 +46,10 @@ class PluggedOptimizerTest {
 
   @Test
   void theRegisteredNameIsASettingValueUntilItIsUnregistered() {
-    assertEquals("signum", signum().optimizer().id());
+    assertEquals("signum", signum().get(OPTIMIZER).id());
     try (Optimizers.Registration other = Optimizers.register("signum-other",
-        cfg -> List.of(Assignment.all(new Signum(cfg.lr(), cfg.lrSchedule(), 0.5f))))) {
-      assertEquals("signum-other", signum().with("optimizer", "signum-other").optimizer().id());
+        cfg -> List.of(Assignment.all(new Signum(cfg.get(LR), cfg.get(LR_SCHEDULE), 0.5f))))) {
+      assertEquals("signum-other", signum().with("optimizer", "signum-other").get(OPTIMIZER).id());
     }
     ConfigException e = assertThrows(ConfigException.class, () -> signum().with("optimizer", "signum-other"));
     assertTrue(e.getMessage().contains("unknown value 'signum-other'"), e.getMessage());

@@ -1,5 +1,6 @@
 package io.bopsweep.trainer.train;
 
+import static io.bopsweep.trainer.config.Settings.OPTIMIZER;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -42,7 +43,7 @@ class ResumeAndConcurrencyTest {
       Splits data = TestData.syntheticSplits(cfg, 600, 200);
       List<EpochRecord> straight = metrics(TrialRunner.run(cfg, data, TrialRunner.Options.defaults()));
 
-      Path ckDir = dir.resolve(cfg.optimizer().id());
+      Path ckDir = dir.resolve(cfg.get(OPTIMIZER).id());
       TrainingListener crashAfterTwo = new TrainingListener() {
         @Override
         public void onEpoch(TrialConfig c, EpochRecord r) {
@@ -60,7 +61,7 @@ class ResumeAndConcurrencyTest {
       TrialOutcome resumed = TrialRunner.run(cfg, data,
           TrialRunner.Options.defaults().withCheckpoints(new DirectoryCheckpointStore(ckDir)));
       assertEquals(2, resumed.startEpoch(), "resumed after the two checkpointed epochs");
-      assertEquals(straight, metrics(resumed), cfg.optimizer().id());
+      assertEquals(straight, metrics(resumed), cfg.get(OPTIMIZER).id());
     }
   }
 

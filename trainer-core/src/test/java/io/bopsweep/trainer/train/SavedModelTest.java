@@ -1,5 +1,6 @@
 package io.bopsweep.trainer.train;
 
+import static io.bopsweep.trainer.config.Settings.MODEL;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -48,8 +49,8 @@ class SavedModelTest {
       SavedModel reread = SavedModel.fromBytes(model.toBytes(), "m");
       assertEquals(model, reread);
       ModelEvaluation.Result r = ModelEvaluation.evaluate(reread, data, "cpu", 0, "m");
-      assertEquals(last.testAcc(), r.testAcc(), cfg.model().id());
-      assertEquals(last.testLoss(), r.testLoss(), cfg.model().id());
+      assertEquals(last.testAcc(), r.testAcc(), cfg.get(MODEL).id());
+      assertEquals(last.testLoss(), r.testLoss(), cfg.get(MODEL).id());
     }
   }
 

@@ -1,5 +1,7 @@
 package io.bopsweep.trainer.train;
 
+import static io.bopsweep.trainer.config.Settings.DATASET;
+
 import io.bopsweep.trainer.config.Choices.Dataset;
 import io.bopsweep.trainer.config.TrialConfig;
 import io.bopsweep.trainer.data.DataCache;
@@ -34,8 +36,8 @@ public final class TestData {
   }
 
   public static Splits syntheticSplits(TrialConfig cfg, int train, int test) {
-    int channels = cfg.dataset().channels();
-    int size = cfg.dataset().imageSize();
+    int channels = cfg.get(DATASET).channels();
+    int size = cfg.get(DATASET).imageSize();
     return Splits.forTrial(cfg, "synthetic", synthetic(train, channels, size, 1), synthetic(test, channels, size, 2));
   }
 
