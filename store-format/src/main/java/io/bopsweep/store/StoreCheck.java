@@ -103,7 +103,7 @@ public final class StoreCheck {
     Map<String, Long> packOfId = new LinkedHashMap<>();
     List<Path> trials = new ArrayList<>();
     List<Path> packs = new ArrayList<>();
-    List<FileStatus> trialsListing = list(fs, new Path(root, StoreFormat.TRIALS));
+    List<FileStatus> trialsListing = StorePacks.list(fs, new Path(root, StoreFormat.TRIALS));
     StorePacks.Layout layout = StorePacks.layout(records, trialsListing);
     for (FileStatus f : trialsListing) {
       String rel = StoreFormat.TRIALS + "/" + f.getPath().getName();
@@ -152,7 +152,7 @@ public final class StoreCheck {
     List<Path> epochs = new ArrayList<>();
     Set<String> epochIds = new LinkedHashSet<>();
     Map<Long, Set<String>> packEpochIds = new LinkedHashMap<>();
-    for (FileStatus f : list(fs, new Path(root, StoreFormat.EPOCHS))) {
+    for (FileStatus f : StorePacks.list(fs, new Path(root, StoreFormat.EPOCHS))) {
       String rel = StoreFormat.EPOCHS + "/" + f.getPath().getName();
       Long pack = StorePacks.packOf(f.getPath().getName());
       if (pack != null && f.isFile()) {
@@ -339,16 +339,6 @@ public final class StoreCheck {
       return g.getFieldRepetitionCount(field) == 0 ? null : g.getString(field, 0);
     } catch (RuntimeException e) {
       return null;
-    }
-  }
-
-  private static List<FileStatus> list(FileSystem fs, Path dir) throws IOException {
-    try {
-      List<FileStatus> out = new ArrayList<>(List.of(fs.listStatus(dir)));
-      out.sort((a, b) -> a.getPath().getName().compareTo(b.getPath().getName()));
-      return out;
-    } catch (FileNotFoundException e) {
-      return List.of();
     }
   }
 

@@ -247,6 +247,7 @@ public final class StorePacks {
     return out;
   }
 
+  /** A directory's entries by name; none where it does not exist. */
   static List<FileStatus> list(FileSystem fs, Path dir) throws IOException {
     try {
       List<FileStatus> out = new ArrayList<>(List.of(fs.listStatus(dir)));
