@@ -261,8 +261,9 @@ public final class ResultStore implements Serializable {
     try {
       // packs come first, so a trial committed again after it was packed reads as its later row
       Map<String, FrozenTrial> byId = new java.util.TreeMap<>();
-      for (Map<String, Object> row : ResultRows.trials(fs(), root(), schema(), conf())) {
-        FrozenTrial t = trialOf(row);
+      ResultSchema schema = schema();
+      for (Map<String, Object> row : ResultRows.trials(fs(), root(), schema, conf())) {
+        FrozenTrial t = trialOf(row, schema);
         byId.put(t.trialId(), t);
       }
       return new ArrayList<>(byId.values());
@@ -274,16 +275,17 @@ public final class ResultStore implements Serializable {
   /** The committed trial of this id (its trials row, epochs not loaded), if there is one. */
   public java.util.Optional<FrozenTrial> trial(String trialId) {
     try {
-      return ResultRows.trial(fs(), root(), trialId, schema(), conf()).map(this::trialOf);
+      ResultSchema schema = schema();
+      return ResultRows.trial(fs(), root(), trialId, schema, conf()).map(row -> trialOf(row, schema));
     } catch (IOException e) {
       throw new StoreException(uri + ": cannot read the trials row of " + trialId + " (" + oneLine(e) + ")");
     }
   }
 
   /** The record of a trials row; a row it cannot be (an unknown status) is one line naming its file. */
-  private FrozenTrial trialOf(Map<String, Object> row) {
+  private FrozenTrial trialOf(Map<String, Object> row, ResultSchema schema) {
     try {
-      return FrozenTrial.fromTrialRow(row, schema());
+      return FrozenTrial.fromTrialRow(row, schema);
     } catch (RuntimeException e) {
       throw new StoreException(uri + "/" + StoreFormat.TRIALS + "/" + row.get("trial_id") + ".parquet: not a trials row ("
           + oneLine(e) + ")");
@@ -343,7 +345,8 @@ public final class ResultStore implements Serializable {
     fs.mkdirs(staging);
     try {
       Path epochsTmp = new Path(staging, "epochs.parquet");
-      ResultRows.write(epochsTmp, schema().epochs(), r.epochRows(schema()), conf());
+      ResultSchema schema = schema();
+      ResultRows.write(epochsTmp, schema.epochs(), r.epochRows(schema), conf());
       Path modelTmp = new Path(staging, "model.bmodel");
       if (model != null) {
         try (OutputStream out = fs.create(modelTmp, true)) {
