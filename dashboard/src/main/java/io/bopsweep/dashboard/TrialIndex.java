@@ -98,10 +98,15 @@ final class TrialIndex {
   }
 
   static Executor defaultReaders() {
+    return defaultReaders("bopsweep-dashboard-index");
+  }
+
+  /** A pool of 2 x cores file readers (at least 4), its threads named {@code name}, gone when idle. */
+  static Executor defaultReaders(String name) {
     int threads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
     ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
         r -> {
-          Thread t = new Thread(r, "bopsweep-dashboard-index");
+          Thread t = new Thread(r, name);
           t.setDaemon(true);
           return t;
         });

@@ -404,7 +404,7 @@ class DashboardBrowserTest {
     StoreFiles.HeldExecutor readers = new StoreFiles.HeldExecutor();
     Dashboard late = new Dashboard(StoreAccess.open(second.toString(), new Configuration()), () -> {
       throw new AssertionError("no Spark for the trials and sweeps pages");
-    }, readers, Duration.ZERO);
+    }, readers, TrialIndex.defaultReaders("bopsweep-dashboard-curves"), Duration.ZERO);
     late.startIndexing();
     try (DashboardServer s = DashboardServer.start(late, "127.0.0.1", 0)) {
       browser.get(s.url() + "trials");
