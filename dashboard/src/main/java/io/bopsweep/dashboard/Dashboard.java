@@ -227,11 +227,21 @@ public final class Dashboard {
   }
 
   public SparkViews.Answer query(String sql, int limit) throws IOException {
-    return spark.query(sql, limit, current().version());
+    return spark.query(sql, limit, viewsVersion());
   }
 
   SparkViews.ReportFiles report(String sweep) throws IOException {
-    return spark.report(sweep, current().version());
+    return spark.report(sweep, viewsVersion());
+  }
+
+  /** Equal while the files the views read are the same: the committed trials and the running trials' live epoch files. */
+  private List<Object> viewsVersion() throws IOException {
+    List<String> live = new ArrayList<>();
+    for (String dir : store.liveDirectories()) {
+      store.liveFiles(dir).forEach(f -> live.add(dir + "/" + f.name() + " " + f.modified() + " " + f.length()));
+    }
+    live.sort(null);
+    return List.of(current().version(), live);
   }
 
   private static Map<String, Map<String, Object>> byId(TrialIndex.Snapshot snapshot) {
