@@ -2,7 +2,8 @@
 # Times the dashboard on a store: how soon `serve` listens, the trials page while the trials files
 # are still being read in the background and how long reading them all takes, then the trials page
 # (its HTML and its first page of rows, sorted by final test accuracy) and the curves of 50 trials
-# (the first request reads their epochs files, the second finds them cached).
+# (the first request reads their epochs files, the second finds them cached); with each curves
+# request, the server's CPU seconds while it answered (less noisy than wall time on a loaded machine).
 # Usage: bench/dashboard-timing.sh STORE [PORT]
 # Make the store with: bin/bopsweep store synthesize STORE --trials 10000 --epochs 100
 set -euo pipefail
@@ -12,6 +13,7 @@ HOME_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 LOG="$(mktemp)"
 grep -m1 'model name' /proc/cpuinfo
 echo "cores: $(nproc); load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "build: $(git -C "$HOME_DIR" rev-parse --short HEAD 2>/dev/null || echo 'not a git checkout')$(git -C "$HOME_DIR" status --porcelain 2>/dev/null | grep -q . && echo ' with uncommitted changes'); $(date -u '+%Y-%m-%d %H:%M UTC')"
 now() { date +%s.%N; }
 since() { awk "BEGIN{printf \"%.2f\", $(now) - $1}"; }
 start=$(now)
@@ -25,6 +27,10 @@ done
 echo "serve: listening after $(since "$start") s: $(cat "$LOG")"
 URL="http://127.0.0.1:$PORT"
 t() { curl -sf -o /dev/null -w '%{time_total}' "$@"; }
+# CPU seconds (user + system) the server has used so far, all its threads
+cpu() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$SERVER/stat"; }
+# wall seconds of a request, and the server's CPU seconds while it answered
+tc() { local before after wall; before=$(cpu); wall=$(t "$@"); after=$(cpu); echo "$wall s (server CPU $(awk "BEGIN{printf \"%.2f\", $after - $before}") s)"; }
 indexing() { curl -sf "$URL/api/trials?limit=0" | python3 -c 'import json,sys; t=json.load(sys.stdin); i=t["indexing"]; print("done" if i is None else "%d of %d" % (i["read"], i["total"]))'; }
 html=$(t "$URL/trials")
 rows=$(t "$URL/api/trials?sort=final_test_acc&desc=true&offset=0&limit=100")
@@ -32,15 +38,15 @@ echo "trials page while indexing: HTML $html s + rows $rows s ($(indexing) trial
 until [ "$(indexing)" = done ]; do
   sleep 0.5
 done
-echo "every trials file read $(since "$start") s after serve started; $(curl -sf "$URL/api/trials?limit=0" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])') trials"
+echo "every trials file read $(since "$start") s after serve started, server CPU $(cpu) s so far; $(curl -sf "$URL/api/trials?limit=0" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])') trials"
 for run in 1 2 3; do
   html=$(t "$URL/trials")
   rows=$(t "$URL/api/trials?sort=final_test_acc&desc=true&offset=0&limit=100")
   echo "trials page, run $run: HTML $html s + rows $rows s"
 done
 IDS=$(curl -sf "$URL/api/trials?sort=trial_id&limit=50" | python3 -c 'import json,sys; print(",".join(r["trial_id"] for r in json.load(sys.stdin)["rows"]))')
-echo "curves of 50 trials, first (epochs files read): $(t "$URL/api/curves?ids=$IDS") s"
+echo "curves of 50 trials, first (epochs files read): $(tc "$URL/api/curves?ids=$IDS")"
 for run in 1 2; do
-  echo "curves of 50 trials, again (cached): $(t "$URL/api/curves?ids=$IDS") s"
+  echo "curves of 50 trials, again (cached): $(tc "$URL/api/curves?ids=$IDS")"
 done
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
