@@ -48,9 +48,10 @@ public final class Dashboard {
   private final SparkViews spark;
   private final Duration requestWait;
 
+  /** The trials rows read are kept between runs in the user's cache ({@link IndexCache#forUser}), never in the store. */
   public Dashboard(StoreAccess store, Supplier<SparkSession> sessions) {
     this(store, sessions, TrialIndex.defaultReaders(), TrialIndex.defaultReaders("bopsweep-dashboard-curves"),
-        REQUEST_WAIT);
+        REQUEST_WAIT, IndexCache.forUser(store.rootUri()));
   }
 
   /**
@@ -60,8 +61,14 @@ public final class Dashboard {
    */
   Dashboard(StoreAccess store, Supplier<SparkSession> sessions, Executor readers, Executor curveReaders,
       Duration requestWait) {
+    this(store, sessions, readers, curveReaders, requestWait, null);
+  }
+
+  /** With the index's cache given too (null: none). */
+  Dashboard(StoreAccess store, Supplier<SparkSession> sessions, Executor readers, Executor curveReaders,
+      Duration requestWait, IndexCache cache) {
     this.store = store;
-    this.index = new TrialIndex(store, readers);
+    this.index = new TrialIndex(store, readers, cache);
     this.curveReaders = curveReaders;
     this.spark = new SparkViews(sessions, store.uri());
     this.requestWait = requestWait;

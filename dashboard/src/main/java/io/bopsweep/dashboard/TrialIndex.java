@@ -73,6 +73,9 @@ final class TrialIndex {
 
   private final StoreAccess store;
   private final Executor readers;
+  /** Where the rows read are kept between runs; null for none. */
+  private final IndexCache cache;
+  private boolean cacheLoaded;
   private final Map<String, Indexed> byFile = new ConcurrentHashMap<>();
   private final Map<String, String> unreadable = new ConcurrentHashMap<>();
   private final AtomicLong changes = new AtomicLong();
@@ -93,8 +96,13 @@ final class TrialIndex {
   }
 
   TrialIndex(StoreAccess store, Executor readers) {
+    this(store, readers, null);
+  }
+
+  TrialIndex(StoreAccess store, Executor readers, IndexCache cache) {
     this.store = store;
     this.readers = readers;
+    this.cache = cache;
   }
 
   static Executor defaultReaders() {
@@ -139,11 +147,22 @@ final class TrialIndex {
     }
     Set<String> present = new HashSet<>();
     List<StoreAccess.StoredFile> changed = new ArrayList<>();
+    boolean loadCache;
+    synchronized (this) {
+      loadCache = cache != null && !cacheLoaded;
+      cacheLoaded = true;
+    }
+    // a cached file's rows stand only where the file listed now has the cached length and time
+    Map<String, IndexCache.Entry> cached = loadCache ? cache.load() : Map.of();
     try {
       for (StoreAccess.StoredFile f : store.trialFiles()) {
         present.add(f.name());
         Indexed known = byFile.get(f.name());
-        if (known == null || known.modified() != f.modified() || known.length() != f.length()) {
+        IndexCache.Entry kept = cached.get(f.name());
+        if (known == null && kept != null && kept.modified() == f.modified() && kept.length() == f.length()) {
+          byFile.put(f.name(), new Indexed(kept.modified(), kept.length(), kept.rows()));
+          changes.incrementAndGet();
+        } else if (known == null || known.modified() != f.modified() || known.length() != f.length()) {
           changed.add(f);
         }
       }
@@ -155,12 +174,16 @@ final class TrialIndex {
       p.done.complete(null);
       throw e;
     }
-    if (byFile.keySet().retainAll(present)) {
+    boolean removed = byFile.keySet().retainAll(present);
+    if (removed) {
       changes.incrementAndGet();
     }
     unreadable.keySet().retainAll(present);
     p.total = changed.size();
     if (changed.isEmpty()) {
+      if (removed || !present.containsAll(cached.keySet())) {
+        saveCache();
+      }
       p.done.complete(null);
       return null;
     }
@@ -179,8 +202,18 @@ final class TrialIndex {
       unreadable.put(f.name(), "trials/" + f.name() + ": " + StoreAccess.firstLine(e));
     } finally {
       if (p.read.incrementAndGet() == p.total) {
+        saveCache();
         p.done.complete(null);
       }
+    }
+  }
+
+  /** Keeps the rows read for the next run, where there is a cache. */
+  private void saveCache() {
+    if (cache != null) {
+      Map<String, IndexCache.Entry> files = new HashMap<>();
+      byFile.forEach((name, i) -> files.put(name, new IndexCache.Entry(i.modified(), i.length(), i.rows())));
+      cache.save(files);
     }
   }
 
