@@ -76,6 +76,9 @@ final class TrialIndex {
   /** Where the rows read are kept between runs; null for none. */
   private final IndexCache cache;
   private boolean cacheLoaded;
+  private long cacheSavedAt;
+  static final int CACHE_PASS_FILES = 100;
+  static final long CACHE_MILLIS = 60_000;
   private final Map<String, Indexed> byFile = new ConcurrentHashMap<>();
   private final Map<String, String> unreadable = new ConcurrentHashMap<>();
   private final AtomicLong changes = new AtomicLong();
@@ -182,7 +185,7 @@ final class TrialIndex {
     p.total = changed.size();
     if (changed.isEmpty()) {
       if (removed || !present.containsAll(cached.keySet())) {
-        saveCache();
+        saveCache(0);
       }
       p.done.complete(null);
       return null;
@@ -202,19 +205,28 @@ final class TrialIndex {
       unreadable.put(f.name(), "trials/" + f.name() + ": " + StoreAccess.firstLine(e));
     } finally {
       if (p.read.incrementAndGet() == p.total) {
-        saveCache();
+        saveCache(p.total);
         p.done.complete(null);
       }
     }
   }
 
-  /** Keeps the rows read for the next run, where there is a cache. */
-  private void saveCache() {
-    if (cache != null) {
-      Map<String, IndexCache.Entry> files = new HashMap<>();
-      byFile.forEach((name, i) -> files.put(name, new IndexCache.Entry(i.modified(), i.length(), i.rows())));
-      cache.save(files);
+  /**
+   * Keeps the rows read for the next run, where there is a cache: after a pass of at least
+   * {@link #CACHE_PASS_FILES} files at once, else at most every {@link #CACHE_MILLIS} (a sweep
+   * commits trials one by one; a file committed since the last save is read again by the next run).
+   */
+  private void saveCache(int filesRead) {
+    long now = System.currentTimeMillis();
+    synchronized (this) {
+      if (cache == null || filesRead < CACHE_PASS_FILES && now - cacheSavedAt < CACHE_MILLIS) {
+        return;
+      }
+      cacheSavedAt = now;
     }
+    Map<String, IndexCache.Entry> files = new HashMap<>();
+    byFile.forEach((name, i) -> files.put(name, new IndexCache.Entry(i.modified(), i.length(), i.rows())));
+    cache.save(files);
   }
 
   /** Starts a pass where one is due and waits for it to end. */
