@@ -73,7 +73,7 @@ public final class DashboardServer implements AutoCloseable {
 
   /**
    * Writes the JSON of a one-point curve, for nothing: Jackson builds its writers of the curve
-   * records on first use (about 0.2 s of CPU on 2 cores), which the first curves request would wait for.
+   * records on first use, which the first curves request would otherwise wait for.
    */
   private static void warmCurvesJson() {
     EpochSeries point = TrialIndex.series(List.of(new StoreAccess.EpochRow("t", 0, 1, 0.5, 1.0, 1.0, -1.0)));

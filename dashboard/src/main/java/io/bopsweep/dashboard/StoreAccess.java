@@ -85,7 +85,7 @@ public final class StoreAccess {
   /**
    * The configuration files are read with: the store's, where a local store's reads are not
    * vectored unless it says so ({@link ParquetInputFormat#HADOOP_VECTORED_IO_ENABLED}): on the local
-   * (checksummed) file system a vectored read of a small file costs about twice the CPU of a plain one
+   * (checksummed) file system a vectored read of a small file costs more CPU than a plain one
    * (docs/dashboard.md, Timings), while object stores gain from fetching ranges at once.
    */
   static Configuration readConfiguration(Configuration conf, FileSystem fs) {

@@ -135,6 +135,31 @@ class IndexCacheTest {
   }
 
   @Test
+  void rowsComeBackWithTheirValuesAndTypes() {
+    Map<String, Object> row = new java.util.LinkedHashMap<>();
+    row.put("trial_id", "0123456789abcdef");
+    row.put("attempt", 2);
+    row.put("seed", 7L);
+    row.put("final_test_loss", Double.NaN);
+    row.put("gamma", 1e-6);
+    row.put("lr", 3.0);
+    row.put("clip", true);
+    row.put("error", null);
+    row.put("finished_at", "2026-11-26T22:00:00Z");
+    Map<String, Object> other = new java.util.LinkedHashMap<>(row);
+    other.put("error", "<b>diverged</b>\n\"quoted\"");
+    other.put("final_test_loss", Double.POSITIVE_INFINITY);
+    IndexCache cache = new IndexCache(dir.resolve("cache"), "file:/store");
+    Map<String, IndexCache.Entry> files = Map.of("a.parquet", new IndexCache.Entry(1234L, 99L, List.of(row, other)));
+    cache.save(files);
+    Map<String, IndexCache.Entry> loaded = cache.load();
+    assertEquals(files, loaded);
+    assertEquals(List.copyOf(row.keySet()), List.copyOf(loaded.get("a.parquet").rows().get(0).keySet()), "column order");
+    assertEquals(Integer.class, loaded.get("a.parquet").rows().get(0).get("attempt").getClass());
+    assertEquals(Long.class, loaded.get("a.parquet").rows().get(0).get("seed").getClass());
+  }
+
+  @Test
   void anotherStoresCacheIsNotTaken() throws IOException {
     Path store = quickstartCopy();
     Path cacheDir = dir.resolve("cache");
