@@ -13,7 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import org.apache.spark.sql.SparkSession;
@@ -43,17 +44,32 @@ public final class Dashboard {
 
   private final StoreAccess store;
   private final TrialIndex index;
+  private final Executor curveReaders;
   private final SparkViews spark;
   private final Duration requestWait;
 
+  /** The trials rows read are kept between runs in the user's cache ({@link IndexCache#forUser}), never in the store. */
   public Dashboard(StoreAccess store, Supplier<SparkSession> sessions) {
-    this(store, sessions, TrialIndex.defaultReaders(), REQUEST_WAIT);
+    this(store, sessions, TrialIndex.defaultReaders(), TrialIndex.defaultReaders("bopsweep-dashboard-curves"),
+        REQUEST_WAIT, IndexCache.forUser(store.rootUri()));
   }
 
-  /** With the index's file readers and a request's wait for a pass given (tests hold the readers). */
-  Dashboard(StoreAccess store, Supplier<SparkSession> sessions, Executor readers, Duration requestWait) {
+  /**
+   * With the index's file readers, the curves' epochs file readers (a pool of their own, so that a
+   * curve does not wait behind a pass of the index) and a request's wait for a pass given (tests
+   * hold the readers).
+   */
+  Dashboard(StoreAccess store, Supplier<SparkSession> sessions, Executor readers, Executor curveReaders,
+      Duration requestWait) {
+    this(store, sessions, readers, curveReaders, requestWait, null);
+  }
+
+  /** With the index's cache given too (null: none). */
+  Dashboard(StoreAccess store, Supplier<SparkSession> sessions, Executor readers, Executor curveReaders,
+      Duration requestWait, IndexCache cache) {
     this.store = store;
-    this.index = new TrialIndex(store, readers);
+    this.index = new TrialIndex(store, readers, cache);
+    this.curveReaders = curveReaders;
     this.spark = new SparkViews(sessions, store.uri());
     this.requestWait = requestWait;
   }
@@ -133,20 +149,9 @@ public final class Dashboard {
     Map<String, EpochSeries> live = index.liveCurves(attempts);
     Set<String> progress = new HashSet<>();
     store.progress().forEach(r -> progress.add(r.trialId()));
-    Map<String, EpochSeries> committed = new ConcurrentHashMap<>();
-    try {
-      // epochs files are read in parallel: the first curve of many trials waits on their reads
-      trialIds.stream().distinct().filter(id -> byId.containsKey(id) && !live.containsKey(id)).toList().parallelStream()
-          .forEach(id -> {
-            try {
-              committed.put(id, index.committedCurve(id, attempts.get(id), snapshot));
-            } catch (IOException e) {
-              throw new UncheckedIOException(e);
-            }
-          });
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
-    }
+    Map<String, EpochSeries> committed = committedCurves(
+        trialIds.stream().distinct().filter(id -> byId.containsKey(id) && !live.containsKey(id)).toList(), attempts,
+        snapshot);
     List<Curve> out = new ArrayList<>();
     for (String id : trialIds) {
       Map<String, Object> row = byId.get(id);
@@ -162,6 +167,33 @@ public final class Dashboard {
             + (p.total() < 0 ? "listing trials/" : p.read() + " of " + p.total() + " trials files read") + ")");
       } else {
         throw new DashboardException("no trial '" + id + "' in the store");
+      }
+    }
+    return out;
+  }
+
+  /** The committed curves of the given trials, their epochs files read in parallel on the curves' readers. */
+  private Map<String, EpochSeries> committedCurves(List<String> trialIds, Map<String, Integer> attempts,
+      TrialIndex.Snapshot snapshot) throws IOException {
+    Map<String, CompletableFuture<EpochSeries>> reads = new LinkedHashMap<>();
+    for (String id : trialIds) {
+      reads.put(id, CompletableFuture.supplyAsync(() -> {
+        try {
+          return index.committedCurve(id, attempts.get(id), snapshot);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }, curveReaders));
+    }
+    Map<String, EpochSeries> out = new HashMap<>();
+    for (Map.Entry<String, CompletableFuture<EpochSeries>> r : reads.entrySet()) {
+      try {
+        out.put(r.getKey(), r.getValue().join());
+      } catch (CompletionException e) {
+        if (e.getCause() instanceof UncheckedIOException io) {
+          throw io.getCause();
+        }
+        throw e.getCause() instanceof RuntimeException re ? re : e;
       }
     }
     return out;
@@ -202,11 +234,21 @@ public final class Dashboard {
   }
 
   public SparkViews.Answer query(String sql, int limit) throws IOException {
-    return spark.query(sql, limit, current().version());
+    return spark.query(sql, limit, viewsVersion());
   }
 
   SparkViews.ReportFiles report(String sweep) throws IOException {
-    return spark.report(sweep, current().version());
+    return spark.report(sweep, viewsVersion());
+  }
+
+  /** Equal while the files the views read are the same: the committed trials and the running trials' live epoch files. */
+  private List<Object> viewsVersion() throws IOException {
+    List<String> live = new ArrayList<>();
+    for (String dir : store.liveDirectories()) {
+      store.liveFiles(dir).forEach(f -> live.add(dir + "/" + f.name() + " " + f.modified() + " " + f.length()));
+    }
+    live.sort(null);
+    return List.of(current().version(), live);
   }
 
   private static Map<String, Map<String, Object>> byId(TrialIndex.Snapshot snapshot) {

@@ -65,7 +65,23 @@ public final class DashboardServer implements AutoCloseable {
       return t;
     }));
     server.start();
+    Thread warm = new Thread(DashboardServer::warmCurvesJson, "bopsweep-dashboard-warm");
+    warm.setDaemon(true);
+    warm.start();
     return s;
+  }
+
+  /**
+   * Writes the JSON of a one-point curve, for nothing: Jackson builds its writers of the curve
+   * records on first use, which the first curves request would otherwise wait for.
+   */
+  private static void warmCurvesJson() {
+    EpochSeries point = TrialIndex.series(List.of(new StoreAccess.EpochRow("t", 0, 1, 0.5, 1.0, 1.0, -1.0)));
+    try {
+      JSON.writeValueAsBytes(Map.of("curves", List.of(new Dashboard.Curve("t", "t", "DONE", false, point))));
+    } catch (IOException e) {
+      // nothing to warm then: the first request builds the writers
+    }
   }
 
   public int port() {

@@ -19,10 +19,11 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * The store's analysis views in Spark (started on first use), for the query box and the reports.
- * Views are registered again when the committed trials changed since the last query.
+ * Views are registered again when what they read changed since the last query: the committed
+ * trials, or the running trials' epoch files under _live/ ({@code epochs_live}).
  */
 final class SparkViews {
-  static final Set<String> VIEWS = Set.of("trials", "epochs", "trials_raw", "epochs_raw");
+  static final Set<String> VIEWS = Set.of("trials", "epochs", "epochs_live", "trials_raw", "epochs_raw");
   static final int MAX_ROWS = 10_000;
 
   /** A query's answer: column names and rows (values as Spark returns them). */
@@ -35,22 +36,23 @@ final class SparkViews {
   private final String storeUri;
   private final QueryGuard guard = new QueryGuard(VIEWS);
   private SparkSession spark;
-  private long registeredVersion = -1;
+  private Object registeredVersion;
   private final Map<String, ReportFiles> reports = new LinkedHashMap<>();
-  private final Map<String, Long> reportVersions = new LinkedHashMap<>();
+  private final Map<String, Object> reportVersions = new LinkedHashMap<>();
 
   SparkViews(Supplier<SparkSession> sessions, String storeUri) {
     this.sessions = sessions;
     this.storeUri = storeUri;
   }
 
-  private SparkSession views(long version) {
+  /** {@code version}: equal while the files the views read are the same. */
+  private SparkSession views(Object version) {
     if (spark == null) {
       spark = sessions.get();
       // no SQL on files (parquet.`/path`) in this session, whatever a query says
       spark.conf().set("spark.sql.runSQLOnFiles", "false");
     }
-    if (version != registeredVersion) {
+    if (!version.equals(registeredVersion)) {
       Results.register(spark, storeUri);
       registeredVersion = version;
     }
@@ -58,7 +60,7 @@ final class SparkViews {
   }
 
   /** Runs one admitted query, at most {@code limit} rows (capped at {@link #MAX_ROWS}). */
-  synchronized Answer query(String sql, int limit, long version) {
+  synchronized Answer query(String sql, int limit, Object version) {
     SparkSession s = views(version);
     String text = sql.strip().replaceAll(";\\s*$", "");
     guard.check(s.sessionState().sqlParser(), text);
@@ -84,10 +86,10 @@ final class SparkViews {
   }
 
   /** The report of a sweep, written by analysis into a temporary directory (never the store). */
-  synchronized ReportFiles report(String sweep, long version) throws IOException {
+  synchronized ReportFiles report(String sweep, Object version) throws IOException {
     SparkSession s = views(version);
     ReportFiles known = reports.get(sweep);
-    if (known != null && reportVersions.get(sweep) == version) {
+    if (known != null && version.equals(reportVersions.get(sweep))) {
       return known;
     }
     Path dir = Files.createTempDirectory("bopsweep-dashboard-report");

@@ -24,6 +24,7 @@ import org.apache.parquet.example.data.Group;
 import org.apache.parquet.filter2.compat.FilterCompat;
 import org.apache.parquet.filter2.predicate.FilterApi;
 import org.apache.parquet.filter2.predicate.FilterPredicate;
+import org.apache.parquet.hadoop.ParquetInputFormat;
 import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.api.InitContext;
 import org.apache.parquet.hadoop.api.ReadSupport;
@@ -75,10 +76,25 @@ public final class StoreAccess {
 
   private StoreAccess(String uri, Configuration conf, Path root, FileSystem fs) {
     this.uri = uri;
-    this.conf = conf;
-    this.parquetConf = new HadoopParquetConfiguration(conf);
+    this.conf = readConfiguration(conf, fs);
+    this.parquetConf = new HadoopParquetConfiguration(this.conf);
     this.root = root;
     this.fs = fs;
+  }
+
+  /**
+   * The configuration files are read with: the store's, where a local store's reads are not
+   * vectored unless it says so ({@link ParquetInputFormat#HADOOP_VECTORED_IO_ENABLED}): on the local
+   * (checksummed) file system a vectored read of a small file costs more CPU than a plain one
+   * (docs/dashboard.md, Timings), while object stores gain from fetching ranges at once.
+   */
+  static Configuration readConfiguration(Configuration conf, FileSystem fs) {
+    if (!"file".equals(fs.getUri().getScheme()) || conf.get(ParquetInputFormat.HADOOP_VECTORED_IO_ENABLED) != null) {
+      return conf;
+    }
+    Configuration local = new Configuration(conf);
+    local.setBoolean(ParquetInputFormat.HADOOP_VECTORED_IO_ENABLED, false);
+    return local;
   }
 
   /** Opens a store for reading; a missing or foreign directory is a one-line {@link DashboardException}. */
@@ -212,11 +228,21 @@ public final class StoreAccess {
     return ids;
   }
 
-  /** The epoch rows of the given trial and attempt in an epochs file (the curves' columns only). */
+  /**
+   * The epoch rows of the given trial and attempt in an epochs file (the curves' columns only). A
+   * file named by the trial (as sweeps write them) is read whole and its rows picked here, as the
+   * trials files are read; in any other file (a pack of many trials) a Parquet filter skips the row
+   * groups of other trials.
+   */
   public List<EpochRow> readEpochs(StoredFile file, String trialId, int attempt) throws IOException {
-    FilterPredicate mine = FilterApi.and(FilterApi.eq(FilterApi.binaryColumn("trial_id"), Binary.fromString(trialId)),
-        FilterApi.eq(FilterApi.intColumn("attempt"), attempt));
-    return readEpochRows(new Path(root, "epochs/" + file.name()), FilterCompat.get(mine));
+    Path path = new Path(root, "epochs/" + file.name());
+    if (!file.stem().equals(trialId)) {
+      FilterPredicate mine = FilterApi.and(FilterApi.eq(FilterApi.binaryColumn("trial_id"), Binary.fromString(trialId)),
+          FilterApi.eq(FilterApi.intColumn("attempt"), attempt));
+      return readEpochRows(path, FilterCompat.get(mine));
+    }
+    return readEpochRows(path, FilterCompat.NOOP).stream()
+        .filter(r -> r.trialId().equals(trialId) && r.attempt() == attempt).toList();
   }
 
   /** The directories under _live/: one per trial that has finished an epoch of a running attempt. */

@@ -73,6 +73,12 @@ final class TrialIndex {
 
   private final StoreAccess store;
   private final Executor readers;
+  /** Where the rows read are kept between runs; null for none. */
+  private final IndexCache cache;
+  private boolean cacheLoaded;
+  private long cacheSavedAt;
+  static final int CACHE_PASS_FILES = 100;
+  static final long CACHE_MILLIS = 60_000;
   private final Map<String, Indexed> byFile = new ConcurrentHashMap<>();
   private final Map<String, String> unreadable = new ConcurrentHashMap<>();
   private final AtomicLong changes = new AtomicLong();
@@ -93,15 +99,25 @@ final class TrialIndex {
   }
 
   TrialIndex(StoreAccess store, Executor readers) {
+    this(store, readers, null);
+  }
+
+  TrialIndex(StoreAccess store, Executor readers, IndexCache cache) {
     this.store = store;
     this.readers = readers;
+    this.cache = cache;
   }
 
   static Executor defaultReaders() {
+    return defaultReaders("bopsweep-dashboard-index");
+  }
+
+  /** A pool of 2 x cores file readers (at least 4), its threads named {@code name}, gone when idle. */
+  static Executor defaultReaders(String name) {
     int threads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
     ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
         r -> {
-          Thread t = new Thread(r, "bopsweep-dashboard-index");
+          Thread t = new Thread(r, name);
           t.setDaemon(true);
           return t;
         });
@@ -134,11 +150,22 @@ final class TrialIndex {
     }
     Set<String> present = new HashSet<>();
     List<StoreAccess.StoredFile> changed = new ArrayList<>();
+    boolean loadCache;
+    synchronized (this) {
+      loadCache = cache != null && !cacheLoaded;
+      cacheLoaded = true;
+    }
+    // a cached file's rows stand only where the file listed now has the cached length and time
+    Map<String, IndexCache.Entry> cached = loadCache ? cache.load() : Map.of();
     try {
       for (StoreAccess.StoredFile f : store.trialFiles()) {
         present.add(f.name());
         Indexed known = byFile.get(f.name());
-        if (known == null || known.modified() != f.modified() || known.length() != f.length()) {
+        IndexCache.Entry kept = cached.get(f.name());
+        if (known == null && kept != null && kept.modified() == f.modified() && kept.length() == f.length()) {
+          byFile.put(f.name(), new Indexed(kept.modified(), kept.length(), kept.rows()));
+          changes.incrementAndGet();
+        } else if (known == null || known.modified() != f.modified() || known.length() != f.length()) {
           changed.add(f);
         }
       }
@@ -150,12 +177,16 @@ final class TrialIndex {
       p.done.complete(null);
       throw e;
     }
-    if (byFile.keySet().retainAll(present)) {
+    boolean removed = byFile.keySet().retainAll(present);
+    if (removed) {
       changes.incrementAndGet();
     }
     unreadable.keySet().retainAll(present);
     p.total = changed.size();
     if (changed.isEmpty()) {
+      if (removed || !present.containsAll(cached.keySet())) {
+        saveCache(0);
+      }
       p.done.complete(null);
       return null;
     }
@@ -174,9 +205,28 @@ final class TrialIndex {
       unreadable.put(f.name(), "trials/" + f.name() + ": " + StoreAccess.firstLine(e));
     } finally {
       if (p.read.incrementAndGet() == p.total) {
+        saveCache(p.total);
         p.done.complete(null);
       }
     }
+  }
+
+  /**
+   * Keeps the rows read for the next run, where there is a cache: after a pass of at least
+   * {@link #CACHE_PASS_FILES} files at once, else at most every {@link #CACHE_MILLIS} (a sweep
+   * commits trials one by one; a file committed since the last save is read again by the next run).
+   */
+  private void saveCache(int filesRead) {
+    long now = System.currentTimeMillis();
+    synchronized (this) {
+      if (cache == null || filesRead < CACHE_PASS_FILES && now - cacheSavedAt < CACHE_MILLIS) {
+        return;
+      }
+      cacheSavedAt = now;
+    }
+    Map<String, IndexCache.Entry> files = new HashMap<>();
+    byFile.forEach((name, i) -> files.put(name, new IndexCache.Entry(i.modified(), i.length(), i.rows())));
+    cache.save(files);
   }
 
   /** Starts a pass where one is due and waits for it to end. */

@@ -404,7 +404,7 @@ class DashboardBrowserTest {
     StoreFiles.HeldExecutor readers = new StoreFiles.HeldExecutor();
     Dashboard late = new Dashboard(StoreAccess.open(second.toString(), new Configuration()), () -> {
       throw new AssertionError("no Spark for the trials and sweeps pages");
-    }, readers, Duration.ZERO);
+    }, readers, TrialIndex.defaultReaders("bopsweep-dashboard-curves"), Duration.ZERO);
     late.startIndexing();
     try (DashboardServer s = DashboardServer.start(late, "127.0.0.1", 0)) {
       browser.get(s.url() + "trials");
@@ -459,6 +459,20 @@ class DashboardBrowserTest {
     assertEquals(List.of(List.of(HOSTILE)), tableCells("#result"));
     assertNull(js("return window.__pwned"));
     screenshot("query");
+
+    // epochs_live: the running trial's finished epochs, a new one at the next query
+    deleteTree(store.resolve("_live/" + RUNNING_ID));
+    StoreFiles.writeLiveEpoch(store, RUNNING_ID, 1, 1, 0.5, 1.4, -2.25);
+    String live = "SELECT epoch, test_acc FROM epochs_live WHERE trial_id = '" + RUNNING_ID + "' ORDER BY epoch";
+    sql.clear();
+    sql.sendKeys(live);
+    browser.findElement(By.id("run")).click();
+    waitFor("window.bopsweep.query && window.bopsweep.query.rows");
+    assertEquals(List.of(List.of("1", "0.5")), tableCells("#result"));
+    StoreFiles.writeLiveEpoch(store, RUNNING_ID, 1, 2, 0.75, 1.1, -2.5);
+    browser.findElement(By.id("run")).click();
+    waitFor("window.bopsweep.query && window.bopsweep.query.rows");
+    assertEquals(List.of(List.of("1", "0.5"), List.of("2", "0.75")), tableCells("#result"));
 
     sql.clear();
     sql.sendKeys("SELECT * FROM parquet.`" + store.resolve("trials") + "`");

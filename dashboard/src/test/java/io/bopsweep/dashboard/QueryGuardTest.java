@@ -20,6 +20,7 @@ class QueryGuardTest {
       "WITH best AS (SELECT trial_id FROM trials WHERE final_test_acc > 0.9) SELECT e.* FROM epochs e JOIN best USING (trial_id)",
       "SELECT count(*) FROM trials WHERE sweep IN (SELECT sweep FROM epochs_raw)",
       "SELECT * FROM trials_raw t WHERE EXISTS (SELECT 1 FROM epochs e WHERE e.trial_id = t.trial_id)",
+      "SELECT trial_id, epoch, test_acc FROM epochs_live WHERE trial_id NOT IN (SELECT trial_id FROM trials)",
       "VALUES (1, 2)"})
   void admitsOneQueryOverTheViews(String sql) {
     assertDoesNotThrow(() -> GUARD.check(PARSER, sql));
@@ -36,6 +37,7 @@ class QueryGuardTest {
       "SELECT * FROM read_files('/etc/passwd')",
       "SELECT * FROM range(10)",
       "SELECT * FROM other_table",
+      "SELECT * FROM epochs_running_raw",
       "SELECT * FROM default.trials",
       "SELECT * FROM IDENTIFIER('parquet.`/etc`')",
       "SELECT reflect('java.lang.System', 'getProperty', 'user.home')",

@@ -267,7 +267,7 @@ async function queryPage(main) {
   const limit = el('input', { type: 'number', id: 'limit', value: '100', min: '1', max: '10000' });
   const run = el('button', { id: 'run' }, 'Run');
   const holder = el('div', { id: 'result' });
-  main.replaceChildren(el('p', {}, 'One SELECT over the views trials, epochs, trials_raw, epochs_raw (Spark SQL).'), text,
+  main.replaceChildren(el('p', {}, 'One SELECT over the views trials, epochs, epochs_live (committed epochs and those running trials finished so far), trials_raw, epochs_raw (Spark SQL).'), text,
     el('div', { className: 'controls' }, el('label', {}, 'Row limit '), limit, run), holder);
   run.addEventListener('click', async () => {
     holder.replaceChildren(el('p', {}, 'Running...'));
