@@ -33,6 +33,20 @@ public final class Results {
    * are, unchecked: only for tests of the views over rows laid out by Spark rather than the writer.
    */
   static void register(SparkSession spark, String resultsUri, boolean check) {
+    register(spark, resultsUri, check, null);
+  }
+
+  /**
+   * Registers the views over the files of a check the caller already made of this store (a
+   * command that checked it once shares the result rather than listing and reading it again);
+   * a damaged result is refused with its one line.
+   */
+  public static void register(SparkSession spark, String resultsUri, io.bopsweep.store.StoreCheck.Result checked) {
+    register(spark, resultsUri, true, java.util.Objects.requireNonNull(checked, "checked"));
+  }
+
+  private static void register(SparkSession spark, String resultsUri, boolean check,
+      io.bopsweep.store.StoreCheck.Result given) {
     boolean hasTrials;
     String[] liveFiles;
     String[] trialsFiles;
@@ -52,8 +66,8 @@ public final class Results {
       checkVersion(fs, root, resultsUri);
       // the files the writer wrote, each read to its end first: damage is one line, never a Spark stack trace
       if (check) {
-        io.bopsweep.store.StoreCheck.Result checked =
-            io.bopsweep.store.StoreCheck.check(fs, root, spark.sparkContext().hadoopConfiguration());
+        io.bopsweep.store.StoreCheck.Result checked = given != null ? given
+            : io.bopsweep.store.StoreCheck.check(fs, root, spark.sparkContext().hadoopConfiguration());
         if (!checked.intact()) {
           throw new AnalysisException(checked.refusal(resultsUri));
         }

@@ -487,4 +487,33 @@ class ReportTest {
     assertTrue(c.getMessage().endsWith("no such results directory"), c.getMessage());
     Results.register(spark, store.toString(), false);
   }
+
+  @Test
+  void viewsOfASharedCheckReadTheFilesItCheckedAndRefuseItsDamage() throws Exception {
+    List<org.apache.hadoop.fs.Path> trialsParts;
+    List<org.apache.hadoop.fs.Path> epochsParts;
+    try (var t = Files.list(store.resolve("trials")); var e = Files.list(store.resolve("epochs"))) {
+      trialsParts = t.filter(f -> f.toString().endsWith(".parquet")).sorted()
+          .map(f -> new org.apache.hadoop.fs.Path(f.toUri())).toList();
+      epochsParts = e.filter(f -> f.toString().endsWith(".parquet")).sorted()
+          .map(f -> new org.apache.hadoop.fs.Path(f.toUri())).toList();
+    }
+    assertTrue(trialsParts.size() > 1, "the store has several trials files: " + trialsParts);
+    org.apache.hadoop.fs.Path first = trialsParts.get(0);
+    long inFirst = spark.read().parquet(first.toString()).count();
+    try {
+      Results.register(spark, store.toString(), new io.bopsweep.store.StoreCheck.Result(List.of(), List.of(first),
+          epochsParts));
+      assertEquals(inFirst, spark.table("trials_raw").count(), "the views read the checked files, not the directory");
+      assertTrue(inFirst < TRIALS.size(), inFirst + " of " + TRIALS.size());
+      var damaged = new io.bopsweep.store.StoreCheck.Result(List.of(new io.bopsweep.store.StoreCheck.Damage(
+          "trials/0123456789abcdef.parquet", "0123456789abcdef", "empty file (0 bytes), not a Parquet file")),
+          List.of(), List.of());
+      AnalysisException a = assertThrows(AnalysisException.class, () -> Results.register(spark, store.toString(), damaged));
+      assertEquals(store + "/trials/0123456789abcdef.parquet: empty file (0 bytes), not a Parquet file; see: bopsweep"
+          + " store check " + store + " --repair", a.getMessage());
+    } finally {
+      Results.register(spark, store.toString(), false);
+    }
+  }
 }

@@ -65,11 +65,13 @@ final class ReportCommand implements Callable<Integer> {
         throw new BadInputException("--pivot: expected ROW,COL,METRIC (column names), got '" + pivot + "'");
       }
     }
-    ReportScope scope = scope(specOfFile, name, ResultStore.open(results, new Configuration()).requireIntact());
+    ResultStore store = ResultStore.open(results, new Configuration());
+    io.bopsweep.store.StoreCheck.Result checked = store.intactFiles(); // once: the views read the files it checked
+    ReportScope scope = scope(specOfFile, name, store);
     Path dir = out != null ? out : Path.of("reports", name);
     SparkSession spark = Spark.session("bopsweep report", master);
     try {
-      Results.register(spark, results);
+      Results.register(spark, results, checked);
       List<Path> files = Report.write(spark, scope, dir);
       if (pivotParts != null) {
         io.bopsweep.analysis.Table t = Report.pivot(spark, name, pivotParts[0].strip(), pivotParts[1].strip(), pivotParts[2].strip());

@@ -179,11 +179,20 @@ public final class ResultStore implements Serializable {
 
   /** Refuses a damaged store: one line naming the first damaged file and pointing to {@code store check --repair}. */
   public ResultStore requireIntact() {
+    intactFiles();
+    return this;
+  }
+
+  /**
+   * The check of an intact store, to share with the analysis views (one check per command); a
+   * damaged store is refused as by {@link #requireIntact()}.
+   */
+  public io.bopsweep.store.StoreCheck.Result intactFiles() {
     io.bopsweep.store.StoreCheck.Result r = check();
     if (!r.intact()) {
       throw new StoreException(r.refusal(uri));
     }
-    return this;
+    return r;
   }
 
   /** Moves damaged trials aside into _damaged/TIME/ (the caller holds the driver lock); returns what moved. */

@@ -91,4 +91,25 @@ class LauncherClassArchiveIT {
     assertFalse(r.err().contains("recording"), r.err());
     assertEquals("x", Files.readString(notADir));
   }
+
+  @Test
+  void aRecordingThatFailsIsSaidInOneLineAndTheCommandStillRuns() throws Exception {
+    // a JAVA_HOME whose java refuses -XX:ArchiveClassesAtExit (as when the archive cannot be written) and runs the rest
+    Path bin = Files.createDirectories(tmp.resolve("jdk").resolve("bin"));
+    Path java = bin.resolve("java");
+    Files.writeString(java, "#!/bin/sh\nfor a in \"$@\"; do case \"$a\" in -XX:ArchiveClassesAtExit=*)"
+        + " echo 'Error: cannot write the archive' >&2; exit 1;; esac; done\nexec '"
+        + Path.of(System.getProperty("java.home"), "bin", "java") + "' \"$@\"\n");
+    assertTrue(java.toFile().setExecutable(true), "the test's java is executable");
+    Path cds = Files.createDirectories(tmp.resolve("cds"));
+    Run r = launch(Map.of("JAVA_HOME", tmp.resolve("jdk").toString(), "BOPSWEEP_CDS_DIR", cds.toString()), QUERY);
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.err().contains("bopsweep: could not record the class archive; going on without it"), r.err());
+    assertEquals(List.of(), names(cds), "neither an archive nor a part of one is left");
+    long trials;
+    try (Stream<Path> s = Files.list(Path.of(STORE, "trials"))) {
+      trials = s.filter(f -> f.toString().endsWith(".parquet")).count();
+    }
+    assertEquals("n\n" + trials + "\n", r.out());
+  }
 }
