@@ -217,9 +217,7 @@ final class BenchCommand implements Callable<Integer> {
    * user's OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE stay; without them the script picks the kernels.
    */
   static void pytorchEnvironment(Map<String, String> env) {
-    if (env.remove("BOPSWEEP_DEFAULT_GOMP_SPINCOUNT") != null) {
-      env.remove("GOMP_SPINCOUNT");
-    }
+    KernelThreads.dropLauncherSpinCount(env);
   }
 
   /** The highest sustained matmul rate measured, and where: the bound "% of peak" is taken against. */

@@ -1,6 +1,5 @@
 package io.bopsweep.cli;
 
-import static io.bopsweep.trainer.config.Settings.DATASET;
 
 import io.bopsweep.sweep.FrozenTrial;
 import io.bopsweep.sweep.ResultStore;
@@ -64,8 +63,7 @@ final class EvaluateCommand implements Callable<Integer> {
     } catch (RuntimeException e) {
       throw new BadInputException(source + ": its config is unusable (" + Main.firstLine(e.getMessage()) + ")");
     }
-    DataCache.Loaded data = DataCache.resolve(dataDir).load(cfg.get(DATASET));
-    Splits splits = Splits.forTrial(cfg, data.variant(), data.train(), data.test());
+    Splits splits = DataCache.resolve(dataDir).splits(cfg);
     ModelEvaluation.Result result;
     try {
       result = ModelEvaluation.evaluate(model, splits, "cpu", threads, source);

@@ -162,9 +162,7 @@ final class PlanCommand implements Callable<Integer> {
       String key = CostEstimate.speedKey(t.config());
       double ips = throughput != null ? throughput
           : speed.computeIfAbsent(key, k -> CostEstimate.probe(t.config(), Math.max(1, Runtime.getRuntime().availableProcessors() / slots)));
-      CostEstimate.Work w = CostEstimate.work(t.config());
-      // evaluation runs forward only: about a third of a training step per image
-      seconds += trained.get(t.id()) * (w.trainImages() + w.evalImages() / 3.0) / ips;
+      seconds += CostEstimate.trainingSeconds(trained.get(t.id()), CostEstimate.work(t.config()), ips);
     }
     if (throughput == null) {
       speed.forEach((k, v) -> out.printf("probe %s: %,.0f training images/s per trial%n", k, v));

@@ -159,8 +159,8 @@ final class SweepCommand implements Callable<Integer> {
         .config("spark.plugins", (plugins.isBlank() ? "" : plugins + ",") + WarmupPlugin.class.getName())
         .config(WarmupPlugin.DATASETS, String.join(",", datasets.stream().map(Dataset::id).toList()))
         // executors spin libtorch's OpenMP workers as briefly as this JVM does (see KernelThreads)
-        .config("spark.executorEnv.GOMP_SPINCOUNT", conf.get("spark.executorEnv.GOMP_SPINCOUNT",
-            System.getenv().getOrDefault("GOMP_SPINCOUNT", KernelThreads.SHORT_SPIN_DEFAULT)))
+        .config("spark.executorEnv.GOMP_SPINCOUNT", KernelThreads.executorSpinCount(
+            conf.get("spark.executorEnv.GOMP_SPINCOUNT", null), System.getenv()))
         .config("spark.speculation", "false")
         .config("spark.task.cpus", String.valueOf(threads))
         .config("spark.task.maxFailures", conf.get("spark.task.maxFailures", "4"));

@@ -79,9 +79,7 @@ final class TrainCommand implements Callable<Integer> {
     }
     TrialConfig cfg = TrialConfig.of(raw);
     PrintWriter out = spec.commandLine().getOut();
-    DataCache cache = DataCache.resolve(dataDir);
-    DataCache.Loaded data = cache.load(cfg.get(DATASET));
-    Splits splits = Splits.forTrial(cfg, data.variant(), data.train(), data.test());
+    Splits splits = DataCache.resolve(dataDir).splits(cfg);
     Path jsonTmp = json == null ? null : json.resolveSibling(json.getFileName() + ".tmp");
     CheckpointStore checkpoints = checkpointDir == null ? CheckpointStore.NONE : new DirectoryCheckpointStore(checkpointDir);
     out.printf("training %s / %s / %s on %s (%,d train, %,d test images), %d epochs%n", cfg.get(DATASET).id(),

@@ -138,6 +138,14 @@ public final class CostEstimate {
   }
 
   /**
+   * Seconds of {@code epochs} epochs of this work at {@code imagesPerSec} training images per second;
+   * evaluation runs forward only, about a third of a training step per image.
+   */
+  public static double trainingSeconds(long epochs, Work w, double imagesPerSec) {
+    return epochs * (w.trainImages() + w.evalImages() / 3.0) / imagesPerSec;
+  }
+
+  /**
    * Wall time of a local sweep: its fixed cost, then the trials' time spread over the slots that
    * run at once.
    */

@@ -85,14 +85,15 @@ public record TrialTask(
     settings.fence().check(store);
     int attempt = store.recordAttempt(trialId, attemptInfo);
 
-    DataCache.Loaded data = loadData(cfg.get(DATASET), conf);
+    DataCache cache = cachedData(cfg.get(DATASET), conf);
     Splits trialSplits;
     try {
-      trialSplits = Splits.forTrial(cfg, data.variant(), data.train(), data.test());
+      trialSplits = cache.splits(cfg);
     } catch (IllegalArgumentException e) {
       // the trial's own split does not fit its data: its FAILED row, not a failed Spark task
       return finish(store, cfg, attempt, host, device, started, new TrialOutcome(TrialStatus.FAILED,
-          java.util.List.of(), data.variant(), 0, e.getClass().getSimpleName() + ": " + ResultStore.oneLine(e), 0), null);
+          java.util.List.of(), cache.load(cfg.get(DATASET)).variant(), 0,
+          e.getClass().getSimpleName() + ": " + ResultStore.oneLine(e), 0), null);
     }
     Splits splits = trialSplits;
     Provenance provenance = Provenance.here(settings.threadsPerTrial(), device);
@@ -324,11 +325,11 @@ public record TrialTask(
   }
 
   /**
-   * The dataset from this machine's cache, fetched if missing: from the configured source for it
+   * This machine's data cache, holding the dataset, fetched if missing from the configured source for it
    * (a local path, URL, or Hadoop URI such as hdfs:// or s3a://, copied here first), else the
    * built-in sources.
    */
-  private DataCache.Loaded loadData(Dataset dataset, Configuration conf) throws IOException {
+  private DataCache cachedData(Dataset dataset, Configuration conf) throws IOException {
     DataCache cache = DataCache.resolve(settings.dataDir());
     if (cache.entry(dataset) == null) {
       String from = settings.dataSources().get(dataset.id());
@@ -349,6 +350,6 @@ public record TrialTask(
         cache.ensure(dataset, from);
       }
     }
-    return cache.load(dataset);
+    return cache;
   }
 }

@@ -23,6 +23,13 @@ class SweepWallTest {
   }
 
   @Test
+  void trainingSecondsCountEvaluationImagesAsAThirdOfATrainingImage() {
+    // 2 epochs of 600 training and 300 evaluation images: 2 * (600 + 100) = 1400 image-steps at 100/s
+    assertEquals(14.0, CostEstimate.trainingSeconds(2, new CostEstimate.Work(600, 300, 1), 100), 1e-12);
+    assertEquals(0.0, CostEstimate.trainingSeconds(0, new CostEstimate.Work(600, 300, 1), 100), "no epochs left");
+  }
+
+  @Test
   void localWallIsTheFixedCostAndTheTrialsSpreadOverTheSlots() {
     double fixed = CostEstimate.LOCAL_SWEEP_FIXED_SECONDS;
     assertEquals(fixed + 30, CostEstimate.localWallSeconds(60, 12, 2), 1e-12);

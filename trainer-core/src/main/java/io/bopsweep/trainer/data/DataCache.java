@@ -3,6 +3,8 @@ package io.bopsweep.trainer.data;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.bopsweep.trainer.config.Choices.Dataset;
+import io.bopsweep.trainer.config.Settings;
+import io.bopsweep.trainer.config.TrialConfig;
 import io.bopsweep.trainer.data.KnownData.IdxFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -204,6 +206,15 @@ public final class DataCache {
           + dataset.id());
     }
     return LOADED.computeIfAbsent(dir(dataset).toString(), k -> read(dataset, dir(dataset), entry.variant()));
+  }
+
+  /**
+   * A trial's data: its dataset loaded from this cache, cut by its train_limit, test_limit and
+   * validation_split. The one step from a config to what {@code TrialRunner.run} trains on.
+   */
+  public Splits splits(TrialConfig cfg) {
+    Loaded data = load(cfg.get(Settings.DATASET));
+    return Splits.forTrial(cfg, data.variant(), data.train(), data.test());
   }
 
   static Loaded read(Dataset dataset, Path dir, String variant) {

@@ -2,6 +2,7 @@ package io.bopsweep.trainer.kernels;
 
 import io.bopsweep.trainer.config.ConfigException;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -53,6 +54,25 @@ public final class KernelThreads {
   /** The kernel threads {@link #enter} sets for a trial with {@code torchThreads} libtorch threads. */
   public static int forTrial(int torchThreads) {
     return resolve(torchThreads, OVERRIDE, System.getenv("GOMP_SPINCOUNT"), System.getenv("OMP_WAIT_POLICY"));
+  }
+
+  /**
+   * The GOMP_SPINCOUNT Spark executors get: the one the Spark conf gives them ({@code fromConf}, null
+   * if none), else this process's, else {@link #SHORT_SPIN_DEFAULT}.
+   */
+  public static String executorSpinCount(String fromConf, Map<String, String> env) {
+    return fromConf != null ? fromConf : env.getOrDefault("GOMP_SPINCOUNT", SHORT_SPIN_DEFAULT);
+  }
+
+  /**
+   * Removes from {@code env} the spin count the launcher set by default (it marks it with
+   * BOPSWEEP_DEFAULT_GOMP_SPINCOUNT), so a child process gets libgomp's own default; a spin count
+   * the user set stays.
+   */
+  public static void dropLauncherSpinCount(Map<String, String> env) {
+    if (env.remove("BOPSWEEP_DEFAULT_GOMP_SPINCOUNT") != null) {
+      env.remove("GOMP_SPINCOUNT");
+    }
   }
 
   /** Sets the calling thread's kernel threads as they are (tests). */

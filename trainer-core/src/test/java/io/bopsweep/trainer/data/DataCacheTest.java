@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -58,6 +59,33 @@ class DataCacheTest {
       assertArrayEquals(new int[] {5, 5, 5, 5, 5, 5, 5, 5, 5, 5}, loaded.train().classCounts());
       assertEquals(e, cache.verify(Dataset.MNIST));
     }
+  }
+
+  @Test
+  void aTrialsSplitsAreItsCachedDatasetCutByItsLimits() throws IOException {
+    DataCache cache = cache();
+    cache.fetch(Dataset.MNIST, DataFiles.mnistLike(tmp.resolve("src"), false).toString());
+    DataCache.Loaded loaded = cache.load(Dataset.MNIST);
+    Splits s = cache.splits(io.bopsweep.trainer.config.TrialConfig.of(
+        Map.of("dataset", "mnist", "validation_split", 10, "train_limit", 30, "test_limit", 5)));
+    assertEquals("mnist-unverified", s.variant());
+    assertEquals(30, s.train().size());
+    assertEquals(10, s.validation().size());
+    assertEquals(5, s.test().size());
+    for (int i = 0; i < 10; i++) {
+      assertEquals(loaded.train().label(40 + i), s.validation().label(i), "validation is the training set's tail");
+    }
+    for (int i = 0; i < 5; i++) {
+      assertEquals(loaded.test().label(i), s.test().label(i));
+    }
+  }
+
+  @Test
+  void splitsOfADatasetNotInTheCacheSayHowToFetchIt() {
+    DataCache cache = cache();
+    DataException e = assertThrows(DataException.class,
+        () -> cache.splits(io.bopsweep.trainer.config.TrialConfig.of(Map.of("dataset", "mnist"))));
+    assertTrue(e.getMessage().contains("bopsweep data fetch mnist"), e.getMessage());
   }
 
   @Test

@@ -36,6 +36,24 @@ class KernelThreadsTest {
   }
 
   @Test
+  void executorsGetTheConfsSpinCountElseThisProcesssElseTheShortDefault() {
+    assertEquals("300000", KernelThreads.executorSpinCount("300000", java.util.Map.of("GOMP_SPINCOUNT", "50000")));
+    assertEquals("50000", KernelThreads.executorSpinCount(null, java.util.Map.of("GOMP_SPINCOUNT", "50000")));
+    assertEquals("10000", KernelThreads.executorSpinCount(null, java.util.Map.of()));
+  }
+
+  @Test
+  void onlyTheLaunchersDefaultSpinCountIsDropped() {
+    java.util.Map<String, String> launcher = new java.util.HashMap<>(java.util.Map.of("GOMP_SPINCOUNT", "10000",
+        "BOPSWEEP_DEFAULT_GOMP_SPINCOUNT", "1", "PATH", "/bin"));
+    KernelThreads.dropLauncherSpinCount(launcher);
+    assertEquals(java.util.Map.of("PATH", "/bin"), launcher);
+    java.util.Map<String, String> user = new java.util.HashMap<>(java.util.Map.of("GOMP_SPINCOUNT", "50000"));
+    KernelThreads.dropLauncherSpinCount(user);
+    assertEquals(java.util.Map.of("GOMP_SPINCOUNT", "50000"), user);
+  }
+
+  @Test
   void overrideWinsAndAtLeastOneThread() {
     assertEquals(3, KernelThreads.resolve(1, "3", null, null));
     assertEquals(1, KernelThreads.resolve(4, "0", "10000", null));
