@@ -5,7 +5,6 @@ import io.bopsweep.analysis.ReportScope;
 import io.bopsweep.analysis.Results;
 import io.bopsweep.sweep.FrozenTrial;
 import io.bopsweep.sweep.Grid;
-import io.bopsweep.sweep.ReportScopes;
 import io.bopsweep.sweep.ResultStore;
 import io.bopsweep.sweep.SpecParser;
 import io.bopsweep.store.SweepManifest;

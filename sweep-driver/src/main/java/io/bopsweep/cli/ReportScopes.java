@@ -1,6 +1,7 @@
-package io.bopsweep.sweep;
+package io.bopsweep.cli;
 
 import io.bopsweep.analysis.ReportScope;
+import io.bopsweep.sweep.FrozenTrial;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -9,7 +10,7 @@ import java.util.Map;
 import java.util.Set;
 
 /** Which stored trials a report covers: pure functions of the wanted trial ids and the stored rows. */
-public final class ReportScopes {
+final class ReportScopes {
   private ReportScopes() {}
 
   /**
@@ -19,7 +20,7 @@ public final class ReportScopes {
    * first. The notes say what is not covered: trials not stored yet, and stored trials under the
    * name {@code sweep} that are not among the wanted ones (of an earlier version of the spec).
    */
-  public static ReportScope of(String sweep, List<String> wanted, List<FrozenTrial> stored) {
+  static ReportScope of(String sweep, List<String> wanted, List<FrozenTrial> stored) {
     // each stored trial's current id, computed once (it parses the stored config)
     Map<FrozenTrial, String> currentId = new java.util.IdentityHashMap<>();
     stored.forEach(t -> currentId.put(t, t.currentId()));
@@ -64,7 +65,7 @@ public final class ReportScopes {
   }
 
   /** The stored trials under the name {@code sweep}: for stores written before manifests existed. */
-  public static ReportScope bySweepColumn(String sweep, List<FrozenTrial> stored) {
+  static ReportScope bySweepColumn(String sweep, List<FrozenTrial> stored) {
     List<String> ids = stored.stream().filter(t -> t.sweep().equals(sweep)).map(FrozenTrial::trialId)
         .distinct().toList();
     return new ReportScope(sweep, ids, ids.isEmpty() ? List.of()

@@ -1,0 +1,59 @@
+package io.bopsweep.sweep;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The sweep package (specs, identity, the Spark job, the store, resume) names neither the CLI nor the
+ * modules that read results (analysis, dashboard): those sit above it, so the CLI can move to a
+ * module of its own and sweep-driver drop its dependency on analysis and dashboard.
+ */
+class SweepPackageSeamTest {
+  private static final Pattern REFERENCE = Pattern.compile("\\bio\\.bopsweep\\.(cli|analysis|dashboard)\\.\\w+");
+
+  /** Source file name -> the references to the layers above that it holds (imports and qualified names). */
+  static Map<String, Set<String>> referencesAbove(Path dir) throws IOException {
+    Map<String, Set<String>> found = new TreeMap<>();
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+        Matcher m = REFERENCE.matcher(Files.readString(f));
+        Set<String> refs = new TreeSet<>();
+        while (m.find()) {
+          refs.add(m.group());
+        }
+        found.put(f.getFileName().toString(), refs);
+      }
+    }
+    return found;
+  }
+
+  @Test
+  void theSweepPackageNamesNeitherTheCliNorAnalysisNorTheDashboard() throws IOException {
+    Map<String, Set<String>> refs = referencesAbove(Path.of("src/main/java/io/bopsweep/sweep"));
+    assertTrue(refs.containsKey("SweepRunner.java") && refs.containsKey("ResultStore.java"), refs.keySet().toString());
+    refs.values().removeIf(Set::isEmpty);
+    assertEquals(Map.of(), refs, "the sweep package names a layer above it");
+  }
+
+  @Test
+  void theCheckFindsSuchReferences() throws IOException {
+    // the CLI does name analysis: the same reading finds it there
+    Map<String, Set<String>> refs = referencesAbove(Path.of("src/main/java/io/bopsweep/cli"));
+    assertTrue(refs.get("ReportCommand.java").contains("io.bopsweep.analysis.Report"), refs.get("ReportCommand.java").toString());
+    assertTrue(refs.get("ReportScopes.java").contains("io.bopsweep.analysis.ReportScope"));
+    assertFalse(refs.get("BadInputException.java").iterator().hasNext());
+  }
+}
