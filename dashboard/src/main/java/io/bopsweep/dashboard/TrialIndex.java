@@ -46,8 +46,6 @@ final class TrialIndex {
     }
   }
 
-  private record Indexed(long modified, long length, List<Map<String, Object>> rows) {}
-
   /**
    * A committed trial's curve as read: from its own file ({@code inOwn}), or from the other files
    * that hold its rows once those were {@code searched}.
@@ -79,7 +77,7 @@ final class TrialIndex {
   private long cacheSavedAt;
   static final int CACHE_PASS_FILES = 100;
   static final long CACHE_MILLIS = 60_000;
-  private final Map<String, Indexed> byFile = new ConcurrentHashMap<>();
+  private final Map<String, IndexCache.Entry> byFile = new ConcurrentHashMap<>();
   private final Map<String, String> unreadable = new ConcurrentHashMap<>();
   private final AtomicLong changes = new AtomicLong();
   private final Map<String, CachedEpochs> epochs = new ConcurrentHashMap<>();
@@ -160,10 +158,10 @@ final class TrialIndex {
     try {
       for (StoreAccess.StoredFile f : store.trialFiles()) {
         present.add(f.name());
-        Indexed known = byFile.get(f.name());
+        IndexCache.Entry known = byFile.get(f.name());
         IndexCache.Entry kept = cached.get(f.name());
         if (known == null && kept != null && kept.modified() == f.modified() && kept.length() == f.length()) {
-          byFile.put(f.name(), new Indexed(kept.modified(), kept.length(), kept.rows()));
+          byFile.put(f.name(), kept);
           changes.incrementAndGet();
         } else if (known == null || known.modified() != f.modified() || known.length() != f.length()) {
           changed.add(f);
@@ -198,7 +196,7 @@ final class TrialIndex {
 
   private void read(StoreAccess.StoredFile f, Pass p) {
     try {
-      byFile.put(f.name(), new Indexed(f.modified(), f.length(), store.readTrialRows(f)));
+      byFile.put(f.name(), new IndexCache.Entry(f.modified(), f.length(), store.readTrialRows(f)));
       unreadable.remove(f.name());
       changes.incrementAndGet();
     } catch (IOException | RuntimeException e) {
@@ -224,9 +222,7 @@ final class TrialIndex {
       }
       cacheSavedAt = now;
     }
-    Map<String, IndexCache.Entry> files = new HashMap<>();
-    byFile.forEach((name, i) -> files.put(name, new IndexCache.Entry(i.modified(), i.length(), i.rows())));
-    cache.save(files);
+    cache.save(new HashMap<>(byFile));
   }
 
   /** Starts a pass where one is due and waits for it to end. */

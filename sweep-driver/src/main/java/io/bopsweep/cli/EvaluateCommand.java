@@ -1,6 +1,5 @@
 package io.bopsweep.cli;
 
-
 import io.bopsweep.sweep.FrozenTrial;
 import io.bopsweep.sweep.ResultStore;
 import io.bopsweep.trainer.config.TrialConfig;
