@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * A real Spark standalone cluster on 127.0.0.1 for tests: one Master and N Workers, each its own
  * JVM started from the Maven jars (a SPARK_HOME whose jars/ links the test classpath's Spark
- * jars), as in ../shared/DJL-SPARK-NOTES.md.
+ * jars), so no Spark distribution needs installing.
  */
 final class StandaloneCluster implements AutoCloseable {
   static final List<String> OPENS = List.of(
