@@ -1,13 +1,11 @@
 package io.bopsweep.trainer.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -110,20 +108,34 @@ class KernelThreadsTest {
     assertEquals(0, running.get(), "a chunk still running after the call returned");
   }
 
+  /**
+   * Every chunk has started and finished, once, when the call returns: counted at the moment of
+   * return, so a chunk left to a helper shows as missing rather than needing a wait to appear.
+   * The previous round's counts are checked again after the next call, where a chunk run twice by
+   * a helper that started late would have shown up.
+   */
   @Test
-  void noChunkRunsAfterTheCallReturns() throws InterruptedException {
+  void everyChunkHasRunOnceWhenTheCallReturns() {
+    int chunks = KernelThreads.MIN_CHUNKS * 4;
+    AtomicInteger previousStarted = null;
     for (int round = 0; round < 50; round++) {
-      AtomicBoolean returned = new AtomicBoolean();
-      AtomicBoolean late = new AtomicBoolean();
-      KernelThreads.overChunks(KernelThreads.MIN_CHUNKS * HostBuffers.CHUNK, 8, (from, to) -> {
-        if (returned.get()) {
-          late.set(true);
-        }
-        return 0;
+      AtomicInteger started = new AtomicInteger();
+      AtomicInteger finished = new AtomicInteger();
+      long covered = KernelThreads.overChunks(chunks * HostBuffers.CHUNK, 8, (from, to) -> {
+        started.incrementAndGet();
+        Thread.onSpinWait();
+        finished.incrementAndGet();
+        return to - from;
       });
-      returned.set(true);
-      Thread.sleep(2);
-      assertFalse(late.get(), "round " + round);
+      int startedAtReturn = started.get();
+      int finishedAtReturn = finished.get();
+      assertEquals(chunks, startedAtReturn, "round " + round + ": chunks started by the return");
+      assertEquals(chunks, finishedAtReturn, "round " + round + ": chunks finished by the return");
+      assertEquals((long) chunks * HostBuffers.CHUNK, covered, "round " + round);
+      if (previousStarted != null) {
+        assertEquals(chunks, previousStarted.get(), "round " + (round - 1) + " ran a chunk after it returned");
+      }
+      previousStarted = started;
     }
   }
 
