@@ -6,6 +6,7 @@ import io.bopsweep.store.ResultSchema;
 import io.bopsweep.trainer.train.EpochRecord;
 import io.bopsweep.trainer.train.Provenance;
 import io.bopsweep.trainer.train.TrialStatus;
+import java.io.Serializable;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -20,7 +21,8 @@ import java.util.TreeMap;
  * One trial attempt, frozen: the one record of a trial that the result store writes when the attempt
  * ends and reads back (modelled on Optuna's FrozenTrial). Its trials row holds everything but the
  * epochs, its epochs file the epochs; a record read back has its epochs loaded only when asked
- * ({@link ResultStore#withEpochs}), and a record written reads back equal to itself.
+ * ({@link ResultStore#withEpochs}), and a record written reads back equal to itself. A sweep's task
+ * returns the attempt it committed to the driver as this record, without its epochs.
  *
  * @param trialId the id it is stored under (ids of earlier versions may differ from {@link #currentId})
  * @param config every trial setting by its column name, as the setting columns hold it (null where
@@ -54,7 +56,7 @@ public record FrozenTrial(
     String dataVariant,
     Provenance provenance,
     FinalMetrics metrics,
-    List<EpochRecord> epochs) {
+    List<EpochRecord> epochs) implements Serializable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -75,7 +77,7 @@ public record FrozenTrial(
    * @param bestEpoch the first epoch of the best test accuracy
    */
   public record FinalMetrics(int epochsDone, Double finalTrainAcc, Double finalTestAcc, Double finalTestLoss,
-      Double bestTestAcc, Integer bestEpoch, Double finalPiLast) {
+      Double bestTestAcc, Integer bestEpoch, Double finalPiLast) implements Serializable {
 
     /** The final metrics of these epochs. */
     public static FinalMetrics of(List<EpochRecord> epochs) {

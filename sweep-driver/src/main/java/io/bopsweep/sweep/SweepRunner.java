@@ -23,9 +23,14 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class SweepRunner {
 
-  /** What a sweep run ended with; {@code wall} up to the end of its last Spark job. */
+  /**
+   * What a sweep run ended with.
+   *
+   * @param ran the last attempt of each trial it ran, as its task returned it (epochs not loaded)
+   * @param wall up to the end of its last Spark job
+   */
   public record Report(int total, int alreadyDone, int done, int diverged, int failed, int stopped,
-      List<TrialTask.Summary> summaries, SweepWall wall) {
+      List<FrozenTrial> ran, SweepWall wall) {
     public boolean anyFailed() {
       return failed > 0;
     }
@@ -102,7 +107,7 @@ public final class SweepRunner {
     Map<String, Trial> byId = new LinkedHashMap<>();
     trials.forEach(t -> byId.put(t.id(), t));
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    Map<String, TrialTask.Summary> last = new LinkedHashMap<>();
+    Map<String, FrozenTrial> last = new LinkedHashMap<>();
     long trained = 0;
     long jobNanos = 0;
     int round = 0;
@@ -143,10 +148,10 @@ public final class SweepRunner {
           + " trials", true);
       JavaRDD<TrialTask> rdd = jsc.parallelize(tasks, tasks.size());
       progress.start(trials, new Progress.Round(round, partialRound, from, next, failedBefore));
-      List<TrialTask.Summary> summaries;
+      List<FrozenTrial> ended;
       long jobStart = System.nanoTime();
       try {
-        summaries = rdd.map(TrialTask::run).collect();
+        ended = rdd.map(TrialTask::run).collect();
       } catch (Exception e) {
         // SparkException (undeclared in Java): a task failed spark.task.maxFailures times, e.g. its
         // results could not be written
@@ -157,12 +162,12 @@ public final class SweepRunner {
         TrialTask.Fence.close(jobGroup);
         progress.stop();
       }
-      for (TrialTask.Summary x : summaries) {
+      for (FrozenTrial x : ended) {
         last.remove(x.trialId()); // in the order of their last round
         last.put(x.trialId(), x);
-        trained += Math.max(0, x.epochs() - x.startEpoch());
+        trained += Math.max(0, x.metrics().epochsDone() - x.startEpoch());
       }
-      if (summaries.stream().anyMatch(x -> x.status() == TrialStatus.FAILED)) {
+      if (ended.stream().anyMatch(x -> x.status() == TrialStatus.FAILED)) {
         break;
       }
       previous = next;
@@ -185,7 +190,7 @@ public final class SweepRunner {
         spec.name(), done, diverged, failed, stopped == 0 ? "" : ", " + stopped + " stopped", last.size(), alreadyDone,
         partial ? String.format("; %d epochs trained in %d round%s", trained, round, round == 1 ? "" : "s") : "",
         wall.describe()));
-    for (TrialTask.Summary x : last.values()) {
+    for (FrozenTrial x : last.values()) {
       if (x.status() == TrialStatus.FAILED || x.status() == TrialStatus.DIVERGED) {
         progress.summary(String.format("  %s %s: %s", x.trialId(), x.status(), x.error()));
       }

@@ -63,11 +63,14 @@ public record TrialTask(
       int threadsPerTrial, String dataDir, Map<String, String> dataSources, String codeVersion,
       DriverLock.Fence fence) implements Serializable {}
 
-  /** What the driver learns from a finished task. */
-  public record Summary(String trialId, TrialStatus status, String error, int epochs, Double finalTestAcc,
-      int attempt, int startEpoch) implements Serializable {}
-
-  public Summary run() throws IOException {
+  /**
+   * Runs the trial and commits it.
+   *
+   * @return the attempt as committed, without its epochs (the driver reads its status, error and epoch
+   *     counts; the epochs stay in the store instead of travelling back with every task); for an attempt
+   *     cancelled with its sweep, the attempt as it ended, not committed, with the error "cancelled"
+   */
+  public FrozenTrial run() throws IOException {
     Configuration conf = new Configuration(false);
     hadoopConf.forEach(conf::set);
     ResultStore store = ResultStore.openOrCreate(storeUri, conf);
@@ -136,27 +139,29 @@ public record TrialTask(
     }
     if (cancelled(ctx, jobGroup)) {
       // the sweep has returned (or Spark killed this task): nothing more of this attempt is written
-      return new Summary(trialId, outcome.status(), "cancelled", outcome.epochs().size(), null, attempt,
-          outcome.startEpoch());
+      return ended(cfg, attempt, host, device, started, outcome, "cancelled").withoutEpochs();
     }
     return finish(store, cfg, attempt, host, device, started, outcome,
         outcome.status() == TrialStatus.DONE ? finalModel[0] : null);
   }
 
-  private Summary finish(ResultStore store, TrialConfig cfg, int attempt, String host, String device, Instant started,
-      TrialOutcome outcome, SavedModel model) throws IOException {
-    FrozenTrial result = FrozenTrial.of(trialId, sweep, cfg.effectiveMap(), swept, outcome.status(), outcome.error(),
-        attempt, outcome.startEpoch(), settings.codeVersion(), host, device, started, Instant.now(),
-        outcome.dataVariant(), outcome.epochs(), Provenance.here(settings.threadsPerTrial(), device));
+  private FrozenTrial finish(ResultStore store, TrialConfig cfg, int attempt, String host, String device,
+      Instant started, TrialOutcome outcome, SavedModel model) throws IOException {
+    FrozenTrial result = ended(cfg, attempt, host, device, started, outcome, outcome.error());
     store.commit(result, model, settings.fence());
     if (outcome.status() == TrialStatus.STOPPED) {
       store.clearProgressKeepingCheckpoint(trialId);
     } else {
       store.clearRunState(trialId);
     }
-    Double finalAcc = outcome.epochs().isEmpty() ? null : outcome.epochs().get(outcome.epochs().size() - 1).testAcc();
-    return new Summary(trialId, outcome.status(), outcome.error(), outcome.epochs().size(), finalAcc, attempt,
-        outcome.startEpoch());
+    return result.withoutEpochs();
+  }
+
+  private FrozenTrial ended(TrialConfig cfg, int attempt, String host, String device, Instant started,
+      TrialOutcome outcome, String error) {
+    return FrozenTrial.of(trialId, sweep, cfg.effectiveMap(), swept, outcome.status(), error, attempt,
+        outcome.startEpoch(), settings.codeVersion(), host, device, started, Instant.now(), outcome.dataVariant(),
+        outcome.epochs(), Provenance.here(settings.threadsPerTrial(), device));
   }
 
   private static boolean cancelled(TaskContext ctx, String jobGroup) {

@@ -37,6 +37,20 @@ class FrozenTrialTest {
   }
 
   @Test
+  void aRecordCrossesSparksTaskResultSerializerEqualToItself() {
+    // what a TrialTask returns to the driver: the committed attempt without its epochs
+    org.apache.spark.serializer.SerializerInstance spark =
+        new org.apache.spark.serializer.JavaSerializer(new org.apache.spark.SparkConf()).newInstance();
+    scala.reflect.ClassTag<FrozenTrial> tag = scala.reflect.ClassTag$.MODULE$.apply(FrozenTrial.class);
+    for (FrozenTrial t : StoreContract.everyKindOfAttempt()) {
+      for (FrozenTrial sent : List.of(t, t.withoutEpochs())) {
+        java.nio.ByteBuffer bytes = spark.serialize(sent, tag);
+        assertEquals(sent, spark.deserialize(bytes, tag));
+      }
+    }
+  }
+
+  @Test
   void aTrialsRowOfAnUnknownStatusIsOneLineNamingItsFile() throws Exception {
     ResultStore store = ResultStore.openOrCreate(tmp.resolve("results").toString(), new Configuration());
     Map<String, Object> row = new LinkedHashMap<>(StoreContract.everyKindOfAttempt().get(2).trialRow(ResultStore.schema()));

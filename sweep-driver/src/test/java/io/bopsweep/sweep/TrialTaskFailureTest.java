@@ -27,12 +27,14 @@ class TrialTaskFailureTest {
     Path results = tmp.resolve("results");
     TrialTask task = new TrialTask(id, "split", cfg.canonicalJson(), Map.of("validation_split", 70_000),
         results.toString(), Map.of(), new TrialTask.ExecutionSettings(1, null, Map.of(), "test", DriverLock.Fence.NONE));
-    TrialTask.Summary summary = task.run();
-    assertEquals(TrialStatus.FAILED, summary.status());
-    assertEquals("IllegalArgumentException: validation_split 70000 leaves no training images", summary.error());
-    assertEquals(Map.of(id, TrialStatus.FAILED), ResultStore.open(results.toString(), new Configuration()).committed());
+    FrozenTrial ended = task.run();
+    assertEquals(TrialStatus.FAILED, ended.status());
+    assertEquals("IllegalArgumentException: validation_split 70000 leaves no training images", ended.error());
+    ResultStore store = ResultStore.open(results.toString(), new Configuration());
+    assertEquals(Map.of(id, TrialStatus.FAILED), store.committed());
+    assertEquals(store.trials(), java.util.List.of(ended), "the task returns the trials row it committed");
     Group row = SweepStandaloneClusterIT.read(results.resolve("trials/" + id + ".parquet")).get(0);
-    assertEquals(summary.error(), row.getString("error", 0));
+    assertEquals(ended.error(), row.getString("error", 0));
     assertEquals(0, row.getInteger("epochs_done", 0));
   }
 

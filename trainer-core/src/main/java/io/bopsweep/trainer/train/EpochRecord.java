@@ -1,5 +1,6 @@
 package io.bopsweep.trainer.train;
 
+import java.io.Serializable;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -42,7 +43,7 @@ public record EpochRecord(
     double trainSeconds,
     double evalSeconds,
     double samplesPerSec,
-    String signHash) {
+    String signHash) implements Serializable {
 
   public EpochRecord {
     layerFlips = Collections.unmodifiableMap(new LinkedHashMap<>(layerFlips));

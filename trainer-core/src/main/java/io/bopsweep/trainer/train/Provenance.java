@@ -6,6 +6,7 @@ import ai.djl.util.cuda.CudaUtils;
 import io.bopsweep.trainer.kernels.KernelThreads;
 import io.bopsweep.trainer.optim.TrialOptimizer;
 import java.io.IOException;
+import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +29,8 @@ import java.util.concurrent.TimeUnit;
  * @param gpuName the GPU's name where the trial ran on one, else null
  */
 public record Provenance(String cpuModel, String vectorIsa, String kernelPath, int kernelThreads, int threadsPerTrial,
-    String libtorchVersion, String libtorchFlavor, String djlVersion, String jvmVersion, String gpuName) {
+    String libtorchVersion, String libtorchFlavor, String djlVersion, String jvmVersion, String gpuName)
+    implements Serializable {
 
   /** The provenance of a trial that runs here with this many libtorch threads on this device ("cpu", "gpu:N"). */
   public static Provenance here(int threadsPerTrial, String device) {
