@@ -31,7 +31,7 @@ class TrialTaskFailureTest {
     assertEquals(TrialStatus.FAILED, summary.status());
     assertEquals("IllegalArgumentException: validation_split 70000 leaves no training images", summary.error());
     assertEquals(Map.of(id, TrialStatus.FAILED), ResultStore.open(results.toString(), new Configuration()).committed());
-    Group row = SweepStandaloneClusterIT.read(results.resolve("trials/" + id + ".parquet")).get(0);
+    Group row = ParquetRows.read(results.resolve("trials/" + id + ".parquet")).get(0);
     assertEquals(summary.error(), row.getString("error", 0));
     assertEquals(0, row.getInteger("epochs_done", 0));
   }
