@@ -80,6 +80,15 @@ class LauncherClassArchiveIT {
       trials = s.filter(f -> f.toString().endsWith(".parquet")).count();
     }
     assertEquals("n\n" + trials + "\n", off.out());
+
+    // the recording ran a sweep's trial: the classes only a trial in a Spark task loads are archived
+    Run listing = launch(Map.of("BOPSWEEP_CDS_DIR", cds.toString(), "BOPSWEEP_JAVA_OPTS",
+        "-XX:+PrintSharedArchiveAndExit"), QUERY);
+    assertEquals(0, listing.code(), listing.err());
+    for (String archived : List.of("io.bopsweep.sweep.SweepRunner", "io.bopsweep.sweep.TrialTask",
+        "io.bopsweep.sweep.SpecParser", "org.yaml.snakeyaml.parser.ParserImpl")) {
+      assertTrue(listing.out().contains(": " + archived + " app_loader"), archived + " is in the archive");
+    }
   }
 
   @Test
