@@ -40,7 +40,8 @@ public final class Main {
     cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
       PrintWriter err = commandLine.getErr();
       if (ex instanceof ConfigException || ex instanceof DataException || ex instanceof BadInputException
-          || ex instanceof SpecException || ex instanceof StoreException || ex instanceof AnalysisException) {
+          || ex instanceof SpecException || ex instanceof io.bopsweep.sweep.SweepOptionException
+          || ex instanceof StoreException || ex instanceof AnalysisException) {
         err.println("bopsweep: error: " + firstLine(ex.getMessage()));
         return EXIT_BAD_INPUT;
       }

@@ -21,17 +21,6 @@ final class Spark {
    * with local-mode defaults.
    */
   static SparkSession.Builder builder(String appName, String master, String localMaster) {
-    SparkConf conf = new SparkConf();
-    SparkSession.Builder b = SparkSession.builder().appName(appName);
-    String m = master != null ? master : conf.get("spark.master", null);
-    if (m == null) {
-      b.master(localMaster)
-          .config("spark.ui.enabled", conf.get("spark.ui.enabled", "false"))
-          .config("spark.driver.host", conf.get("spark.driver.host", "127.0.0.1"))
-          .config("spark.driver.bindAddress", conf.get("spark.driver.bindAddress", "127.0.0.1"));
-    } else {
-      b.master(m);
-    }
-    return b;
+    return io.bopsweep.sweep.SparkSessions.builder(appName, master, localMaster);
   }
 }

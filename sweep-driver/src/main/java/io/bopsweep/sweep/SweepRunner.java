@@ -23,9 +23,9 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class SweepRunner {
 
-  /** What a sweep run ended with. */
+  /** What a sweep run ended with; {@code wall} up to the end of its last Spark job. */
   public record Report(int total, int alreadyDone, int done, int diverged, int failed, int stopped,
-      List<TrialTask.Summary> summaries) {
+      List<TrialTask.Summary> summaries, SweepWall wall) {
     public boolean anyFailed() {
       return failed > 0;
     }
@@ -94,7 +94,7 @@ public final class SweepRunner {
       long stopped = trials.stream().filter(t -> stored.apply(t.id()).status() == TrialStatus.STOPPED).count();
       progress.summary(String.format("sweep %s: all %d trials done%s; nothing to run", spec.name(), trials.size(),
           stopped == 0 ? "" : " (" + stopped + " of them stopped early)"));
-      return new Report(trials.size(), trials.size(), 0, 0, 0, 0, List.of());
+      return new Report(trials.size(), trials.size(), 0, 0, 0, 0, List.of(), SweepWall.sinceJvmStart(0));
     }
     Map<String, String> hadoopConf = new HashMap<>();
     Configuration hc = spark.sparkContext().hadoopConfiguration();
@@ -190,6 +190,6 @@ public final class SweepRunner {
         progress.summary(String.format("  %s %s: %s", x.trialId(), x.status(), x.error()));
       }
     }
-    return new Report(trials.size(), alreadyDone, done, diverged, failed, stopped, List.copyOf(last.values()));
+    return new Report(trials.size(), alreadyDone, done, diverged, failed, stopped, List.copyOf(last.values()), wall);
   }
 }
