@@ -133,7 +133,7 @@ class DriverLockTest {
         LockHolderProcess.class.getName(), results.toString(), commits.toString()));
     Process holder = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     try {
-      FaultToleranceTest.awaitOrFail(() -> lines(commits) >= 3, 120, "the holder commits");
+      Conditions.awaitOrFail(() -> lines(commits) >= 3, 120, "the holder commits");
       signal("STOP", holder.pid());
       DriverLock taker = null;
       long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -189,13 +189,13 @@ class DriverLockTest {
       int before = FullDiskFileSystem.refused.get();
       FullDiskFileSystem.everything = true;
       try {
-        FaultToleranceTest.awaitOrFail(() -> FullDiskFileSystem.refused.get() >= before + 5, 60,
+        Conditions.awaitOrFail(() -> FullDiskFileSystem.refused.get() >= before + 5, 60,
             "five heartbeats refused for a full disk");
       } finally {
         FullDiskFileSystem.everything = false;
       }
       long freed = System.currentTimeMillis();
-      FaultToleranceTest.awaitOrFail(() -> {
+      Conditions.awaitOrFail(() -> {
         try {
           return new LockDirectory(store).highest().heartbeat() > freed;
         } catch (java.io.IOException e) {

@@ -1,5 +1,7 @@
 package io.bopsweep.sweep;
 
+import static io.bopsweep.sweep.StoreFixtures.epoch;
+import static io.bopsweep.sweep.StoreFixtures.trial;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -50,9 +52,9 @@ class ProgressTest {
   @Test
   void aTrialStoppedAtARungCountsItsTrainedEpochsAndIsShownApart() throws Exception {
     ResultStore store = ResultStore.openOrCreate(tmp.resolve("stopped").toString(), new Configuration());
-    store.commit(LiveEpochsTest.result("stopped", TrialStatus.STOPPED, 1, List.of(LiveEpochsTest.epoch(1, 0.8))));
-    store.commit(LiveEpochsTest.result("done", TrialStatus.DONE, 1,
-        List.of(LiveEpochsTest.epoch(1, 0.8), LiveEpochsTest.epoch(2, 0.85), LiveEpochsTest.epoch(3, 0.9))));
+    store.commit(trial("stopped", TrialStatus.STOPPED, 1, List.of(epoch(1, 0.8))));
+    store.commit(trial("done", TrialStatus.DONE, 1,
+        List.of(epoch(1, 0.8), epoch(2, 0.85), epoch(3, 0.9))));
     Progress progress = new Progress(store, new PrintWriter(new StringWriter(), true), null, 1000);
     // a round that trains "stopped" to its rung at epoch 1 and "done" to its 3 epochs
     Progress.Round round = new Progress.Round(1, true, Map.of(), Map.of("stopped", 1, "done", 3), Set.of());
@@ -65,9 +67,9 @@ class ProgressTest {
   void aTrialContinuedFromItsRungIsRunningAndTheEtaIsTheRoundsFromItsPace() throws Exception {
     ResultStore store = ResultStore.openOrCreate(tmp.resolve("round2").toString(), new Configuration());
     // "a" and "b" were stopped at epoch 1; this round continues "a" to epoch 5 and "c" is done
-    store.commit(LiveEpochsTest.result("a", TrialStatus.STOPPED, 1, List.of(LiveEpochsTest.epoch(1, 0.8))));
-    store.commit(LiveEpochsTest.result("b", TrialStatus.STOPPED, 1, List.of(LiveEpochsTest.epoch(1, 0.7))));
-    store.commit(LiveEpochsTest.result("c", TrialStatus.DONE, 1, List.of(LiveEpochsTest.epoch(1, 0.6))));
+    store.commit(trial("a", TrialStatus.STOPPED, 1, List.of(epoch(1, 0.8))));
+    store.commit(trial("b", TrialStatus.STOPPED, 1, List.of(epoch(1, 0.7))));
+    store.commit(trial("c", TrialStatus.DONE, 1, List.of(epoch(1, 0.6))));
     store.writeSmall(new org.apache.hadoop.fs.Path(store.root(), "_checkpoints/a/progress.json"),
         "{\"epoch\":2,\"epochs\":5,\"best_test_acc\":0.95}");
     Progress progress = new Progress(store, new PrintWriter(new StringWriter(), true), null, 1000);
@@ -83,8 +85,8 @@ class ProgressTest {
   @Test
   void aSweepWithoutEarlyStoppingIsOneRoundOfFullBudgetsAndSaysNothingOfRounds() throws Exception {
     ResultStore store = ResultStore.openOrCreate(tmp.resolve("grid").toString(), new Configuration());
-    store.commit(LiveEpochsTest.result("old", TrialStatus.DONE, 1, List.of(LiveEpochsTest.epoch(1, 0.8))));
-    store.commit(LiveEpochsTest.result("failed", TrialStatus.FAILED, 1, List.of()));
+    store.commit(trial("old", TrialStatus.DONE, 1, List.of(epoch(1, 0.8))));
+    store.commit(trial("failed", TrialStatus.FAILED, 1, List.of()));
     Progress progress = new Progress(store, new PrintWriter(new StringWriter(), true), null, 1000);
     Progress.Round round = new Progress.Round(1, false, Map.of(), Map.of("failed", 2, "new", 2), Set.of("failed"));
     String line = progress.snapshot(new java.util.LinkedHashSet<>(List.of("old", "failed", "new")), round,

@@ -3,6 +3,7 @@ package io.bopsweep.sweep;
 import static io.bopsweep.trainer.config.Settings.EPOCHS;
 import static io.bopsweep.trainer.config.Settings.GAMMA;
 
+import io.bopsweep.trainer.config.TrialConfig;
 import io.bopsweep.trainer.train.EpochRecord;
 import io.bopsweep.trainer.train.Provenance;
 import io.bopsweep.trainer.train.TrialStatus;
@@ -34,5 +35,19 @@ public final class StoreFixtures {
       store.commit(FrozenTrial.of(t.id(), t.sweep(), t.config().effectiveMap(), t.swept(), TrialStatus.DONE, null, 1, 0,
           "test", "host", "cpu", start, start.plusSeconds(10), "synthetic", records, PROVENANCE));
     }
+  }
+
+  /** An epoch row whose only varying metric is its test accuracy. */
+  public static EpochRecord epoch(int n, double testAcc) {
+    return new EpochRecord(n, 10, 0.5, 0.8, 0.4, testAcc, null, null, null, null, 7, 0.01, Map.of("dense1", 7L),
+        Map.of("dense1", 0.01), -4.0, 1e-3, 1e-2, 1.0, 0.5, 1000.0, "00");
+  }
+
+  /** A 3-epoch trial of sweep "live" with these epochs; a failed one carries the error "boom". */
+  public static FrozenTrial trial(String id, TrialStatus status, int attempt, List<EpochRecord> epochs) {
+    TrialConfig cfg = TrialConfig.of(Map.of("epochs", 3));
+    return FrozenTrial.of(id, "live", cfg.effectiveMap(), Map.of(), status, status == TrialStatus.FAILED ? "boom" : null,
+        attempt, 0, "test", "host", "cpu", Instant.ofEpochMilli(1000), Instant.ofEpochMilli(2000 + attempt), "mnist",
+        epochs, PROVENANCE);
   }
 }

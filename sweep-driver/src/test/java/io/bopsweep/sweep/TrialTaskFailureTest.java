@@ -33,7 +33,7 @@ class TrialTaskFailureTest {
     ResultStore store = ResultStore.open(results.toString(), new Configuration());
     assertEquals(Map.of(id, TrialStatus.FAILED), store.committed());
     assertEquals(store.trials(), java.util.List.of(ended), "the task returns the trials row it committed");
-    Group row = SweepStandaloneClusterIT.read(results.resolve("trials/" + id + ".parquet")).get(0);
+    Group row = ParquetRows.read(results.resolve("trials/" + id + ".parquet")).get(0);
     assertEquals(ended.error(), row.getString("error", 0));
     assertEquals(0, row.getInteger("epochs_done", 0));
   }

@@ -1,5 +1,6 @@
 package io.bopsweep.sweep;
 
+import static io.bopsweep.sweep.Conditions.awaitOrFail;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -65,17 +66,6 @@ class FaultToleranceTest {
     return err.toString();
   }
 
-  static void awaitOrFail(java.util.function.BooleanSupplier condition, int seconds, String what) throws Exception {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    while (System.nanoTime() < end) {
-      if (condition.getAsBoolean()) {
-        return;
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("timed out waiting for: " + what);
-  }
-
   /** Running (uncommitted) trials that have finished at least one epoch, i.e. have a checkpoint. */
   static java.util.Set<String> checkpointed(ResultStore store) {
     java.util.Set<String> out = new java.util.HashSet<>();
@@ -103,7 +93,7 @@ class FaultToleranceTest {
     try (var files = Files.list(results.resolve("epochs"))) {
       for (Path f : files.filter(p -> p.toString().endsWith(".parquet")).toList()) {
         List<String> rows = new ArrayList<>();
-        for (Group g : SweepStandaloneClusterIT.read(f)) {
+        for (Group g : ParquetRows.read(f)) {
           rows.add(g.getInteger("epoch", 0) + ":" + g.getDouble("test_acc", 0) + ":" + g.getString("sign_hash", 0));
         }
         out.put(f.getFileName().toString(), rows);
@@ -149,7 +139,7 @@ class FaultToleranceTest {
       if (before.containsKey(t.id())) {
         assertEquals(1, attempts, "a trial finished before the kill is not trained again");
       } else if (attempts > 1) {
-        Group row = SweepStandaloneClusterIT.read(results.resolve("trials/" + t.id() + ".parquet")).get(0);
+        Group row = ParquetRows.read(results.resolve("trials/" + t.id() + ".parquet")).get(0);
         resumed += row.getInteger("start_epoch", 0) > 0 ? 1 : 0;
       }
     }
@@ -192,7 +182,7 @@ class FaultToleranceTest {
     }
     for (Map.Entry<String, TrialStatus> e : promotedBefore.entrySet()) {
       if (e.getValue() == TrialStatus.DONE) {
-        Group row = SweepStandaloneClusterIT.read(results.resolve("trials/" + e.getKey() + ".parquet")).get(0);
+        Group row = ParquetRows.read(results.resolve("trials/" + e.getKey() + ".parquet")).get(0);
         assertEquals(1, row.getInteger("start_epoch", 0), "the promoted trial continued from its rung checkpoint");
       }
     }
@@ -242,7 +232,7 @@ class FaultToleranceTest {
     ResultStore store = store(results);
     for (Trial t : Grid.expand(SpecParser.parse(spec))) {
       assertEquals(TrialStatus.DONE, store.committed().get(t.id()));
-      assertEquals(4, SweepStandaloneClusterIT.read(results.resolve("epochs/" + t.id() + ".parquet")).size());
+      assertEquals(4, ParquetRows.read(results.resolve("epochs/" + t.id() + ".parquet")).size());
     }
   }
 

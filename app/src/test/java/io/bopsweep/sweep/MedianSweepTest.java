@@ -106,7 +106,7 @@ class MedianSweepTest {
         stopped++;
         assertTrue(Files.isDirectory(results.resolve("_checkpoints/" + t.id())), "a stopped trial keeps its checkpoint");
       } else {
-        Group row = SweepStandaloneClusterIT.read(results.resolve("trials/" + t.id() + ".parquet")).get(0);
+        Group row = ParquetRows.read(results.resolve("trials/" + t.id() + ".parquet")).get(0);
         assertEquals(2, row.getInteger("start_epoch", 0), "continued from its checkpoint at the last check");
       }
     }

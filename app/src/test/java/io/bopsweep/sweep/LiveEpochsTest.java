@@ -1,19 +1,17 @@
 package io.bopsweep.sweep;
 
+import static io.bopsweep.sweep.StoreFixtures.epoch;
+import static io.bopsweep.sweep.StoreFixtures.trial;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bopsweep.analysis.Results;
-import io.bopsweep.trainer.config.TrialConfig;
-import io.bopsweep.trainer.train.EpochRecord;
 import io.bopsweep.trainer.train.TrialStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.hadoop.ParquetReader;
@@ -42,18 +40,6 @@ class LiveEpochsTest {
     spark.stop();
   }
 
-  static EpochRecord epoch(int n, double testAcc) {
-    return new EpochRecord(n, 10, 0.5, 0.8, 0.4, testAcc, null, null, null, null, 7, 0.01, Map.of("dense1", 7L),
-        Map.of("dense1", 0.01), -4.0, 1e-3, 1e-2, 1.0, 0.5, 1000.0, "00");
-  }
-
-  static FrozenTrial result(String id, TrialStatus status, int attempt, List<EpochRecord> epochs) {
-    TrialConfig cfg = TrialConfig.of(Map.of("epochs", 3));
-    return FrozenTrial.of(id, "live", cfg.effectiveMap(), Map.of(), status, status == TrialStatus.FAILED ? "boom" : null,
-        attempt, 0, "test", "host", "cpu", Instant.ofEpochMilli(1000), Instant.ofEpochMilli(2000 + attempt), "mnist",
-        epochs, StoreFixtures.PROVENANCE);
-  }
-
   /** (trial_id, epoch, test_acc, attempt) of epochs_live, ordered. */
   private List<String> live(ResultStore store) {
     Results.register(spark, store.uri());
@@ -69,15 +55,15 @@ class LiveEpochsTest {
   void epochsLiveShowsCommittedEpochsAndThoseOfRunningTrialsOncePerEpoch() throws Exception {
     ResultStore store = ResultStore.openOrCreate(tmp.resolve("results").toString(), new Configuration());
     // only a running trial so far: no trials row anywhere
-    store.writeLiveEpochs(result("running", null, 1, List.of(epoch(1, 0.5))));
+    store.writeLiveEpochs(trial("running", null, 1, List.of(epoch(1, 0.5))));
     assertEquals(List.of("running/1/0.5/1"), live(store));
 
-    store.commit(result("done", TrialStatus.DONE, 1, List.of(epoch(1, 0.6), epoch(2, 0.7), epoch(3, 0.8))));
-    store.commit(result("rerun", TrialStatus.FAILED, 1, List.of(epoch(1, 0.1))));
-    store.writeLiveEpochs(result("running", null, 1, List.of(epoch(2, 0.55))));
-    store.writeLiveEpochs(result("rerun", null, 2, List.of(epoch(1, 0.2), epoch(2, 0.3))));
+    store.commit(trial("done", TrialStatus.DONE, 1, List.of(epoch(1, 0.6), epoch(2, 0.7), epoch(3, 0.8))));
+    store.commit(trial("rerun", TrialStatus.FAILED, 1, List.of(epoch(1, 0.1))));
+    store.writeLiveEpochs(trial("running", null, 1, List.of(epoch(2, 0.55))));
+    store.writeLiveEpochs(trial("rerun", null, 2, List.of(epoch(1, 0.2), epoch(2, 0.3))));
     // the rerun's first epoch once more (a resumed attempt): replaced, not added
-    store.writeLiveEpochs(result("rerun", null, 2, List.of(epoch(2, 0.35))));
+    store.writeLiveEpochs(trial("rerun", null, 2, List.of(epoch(2, 0.35))));
     assertEquals(List.of("done/1/0.6/1", "done/2/0.7/1", "done/3/0.8/1", "rerun/1/0.2/2", "rerun/2/0.35/2",
         "running/1/0.5/1", "running/2/0.55/1"), live(store));
 
@@ -92,7 +78,7 @@ class LiveEpochsTest {
     }
 
     // the running trial commits: its live rows go, its committed ones stand for it
-    store.commit(result("running", TrialStatus.DONE, 1, List.of(epoch(1, 0.5), epoch(2, 0.55), epoch(3, 0.65))));
+    store.commit(trial("running", TrialStatus.DONE, 1, List.of(epoch(1, 0.5), epoch(2, 0.55), epoch(3, 0.65))));
     store.clearRunState("running");
     assertFalse(Files.exists(tmp.resolve("results/_live/running")));
     List<String> rows = live(store);

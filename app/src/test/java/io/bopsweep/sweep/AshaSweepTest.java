@@ -58,7 +58,7 @@ class AshaSweepTest {
       assertEquals(promoted ? TrialStatus.DONE : TrialStatus.STOPPED, status.get(t.id()), t.swept().toString());
       assertEquals(promoted ? 3 : 1, store.committedMetric(t.id(), "test_acc").size());
     }
-    Group row = SweepStandaloneClusterIT.read(results.resolve("trials/" + best.id() + ".parquet")).get(0);
+    Group row = ParquetRows.read(results.resolve("trials/" + best.id() + ".parquet")).get(0);
     assertEquals(1, row.getInteger("start_epoch", 0), "the promoted trial continued after its first epoch");
 
     // the continued trial stored exactly what an uninterrupted run of it gives

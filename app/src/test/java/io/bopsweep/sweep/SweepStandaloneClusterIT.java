@@ -1,5 +1,6 @@
 package io.bopsweep.sweep;
 
+import static io.bopsweep.sweep.ParquetRows.read;
 import static io.bopsweep.trainer.config.Settings.GAMMA;
 import static io.bopsweep.trainer.config.Settings.TAU;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -20,8 +21,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.example.data.Group;
-import org.apache.parquet.hadoop.ParquetReader;
-import org.apache.parquet.hadoop.example.GroupReadSupport;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -179,18 +178,5 @@ class SweepStandaloneClusterIT {
       }
     }
     return epochs.size() == 2 ? Math.min(epochs.get(0), epochs.get(1)) : 0;
-  }
-
-  static List<Group> read(Path file) throws Exception {
-    List<Group> out = new ArrayList<>();
-    try (ParquetReader<Group> r = ParquetReader.builder(new GroupReadSupport(), new org.apache.hadoop.fs.Path(file.toUri()))
-        .withConf(new Configuration()).build()) {
-      Group g;
-      while ((g = r.read()) != null) {
-        out.add(g);
-      }
-    }
-    out.sort((a, b) -> Integer.compare(a.getInteger("epoch", 0), b.getInteger("epoch", 0)));
-    return out;
   }
 }
