@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bopsweep.trainer.train.EpochRecord;
+import io.bopsweep.trainer.train.TrialStatus;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -50,6 +52,43 @@ class StoreRepairTest {
     } finally {
       holder.close();
     }
+  }
+
+  /**
+   * A task killed between its commit and the removal of its run state: the next driver removes that
+   * state where the committed attempt is the trial's last one, keeps a STOPPED trial's checkpoint,
+   * and keeps the state of an attempt that started after the committed one.
+   */
+  @Test
+  void runStateOfACommittedAttemptIsRemovedAndALaterAttemptsIsKept() throws Exception {
+    Path root = tmp.resolve("r");
+    ResultStore store = ResultStore.openOrCreate(root.toString(), new Configuration());
+    List<EpochRecord> one = List.of(StoreFixtures.epoch(1, 0.5));
+    store.commit(StoreFixtures.trial("done", TrialStatus.DONE, 1, one));
+    store.commit(StoreFixtures.trial("stopped", TrialStatus.STOPPED, 1, one));
+    store.commit(StoreFixtures.trial("retried", TrialStatus.FAILED, 1, one));
+    for (String id : List.of("done", "stopped", "retried", "running")) {
+      store.recordAttempt(id, Map.of());
+      Files.createDirectories(root.resolve("_live/" + id));
+      Files.writeString(root.resolve("_live/" + id + "/epoch-1.parquet"), "rows");
+      Files.createDirectories(root.resolve("_checkpoints/" + id));
+      Files.writeString(root.resolve("_checkpoints/" + id + "/epoch-1.ckpt"), "weights");
+      Files.writeString(root.resolve("_checkpoints/" + id + "/progress.json"), "{}");
+    }
+    store.recordAttempt("retried", Map.of()); // attempt 2 started after attempt 1 committed FAILED
+
+    DriverLock holder = DriverLock.acquire(store, "holder", DriverLockTest.policy("h", 60_000));
+    try {
+      List<String> removed = StoreLeftovers.remove(store, holder);
+      assertEquals(4, removed.size(), removed.toString());
+    } finally {
+      holder.close();
+    }
+    assertEquals(Set.of("retried", "running"), names(root.resolve("_live")));
+    assertEquals(Set.of("retried", "running", "stopped"), names(root.resolve("_checkpoints")));
+    assertEquals(Set.of("epoch-1.ckpt"), names(root.resolve("_checkpoints/stopped")));
+    assertEquals(Set.of("epoch-1.ckpt", "progress.json"), names(root.resolve("_checkpoints/retried")));
+    assertEquals(Set.of("epoch-1.ckpt", "progress.json"), names(root.resolve("_checkpoints/running")));
   }
 
   static Set<String> names(Path dir) throws Exception {
