@@ -1,4 +1,5 @@
 -- title: Per configuration: final and best test accuracy
+-- place: 90
 -- Every configuration of the report (seeds pooled): its seeds and their final and best test accuracy.
 -- Diverged, failed and stopped (early-stopped by a scheduler) trials are counted, not averaged.
 SELECT any_value(configuration) AS configuration,

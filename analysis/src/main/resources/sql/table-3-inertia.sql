@@ -1,4 +1,5 @@
 -- title: 3 Latent weights as inertia: learning rate and init scale
+-- place: 30
 -- applies: SELECT count(DISTINCT lr, lr_scale, init, init_scale) > 1 FROM report_trials WHERE optimizer <> 'bop'
 -- reference: Reproduction (small convnet, 100 epochs, final training accuracy, MNIST / CIFAR-10):
 -- reference: Glorot + SGD 0.01: 0.9202 / 0.4144; Glorot + SGD 1: 0.9819 / 0.6545; Glorot x0.01 + SGD 0.01:

@@ -1,4 +1,5 @@
 -- title: 3 Theorem 1: equivalent scalings, identical binary weights?
+-- place: 40
 -- applies: has rows
 -- reference: Theorem 1: without clipping, latent-weight SGD with learning rate x c and init x c gives
 -- reference: the same binary weights at every step. Exact with float64 latent weights; with float32

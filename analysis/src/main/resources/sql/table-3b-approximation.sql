@@ -1,4 +1,5 @@
 -- title: 3b The approximation view: latent weights
+-- place: 50
 -- applies: SELECT count_if(eval_latent) > 0 FROM report_trials
 -- reference: Reproduction (MNIST, Adam 1e-3, 6 epochs, 10 seeds): binary 0.9663 +- 0.0180, latent
 -- reference: 0.1039 +- 0.0018, latent + retrained BN 0.9807 +- 0.0013.

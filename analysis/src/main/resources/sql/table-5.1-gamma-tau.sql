@@ -1,4 +1,5 @@
 -- title: 5.1 Bop: γ (gamma) and τ (tau)
+-- place: 10
 -- applies: SELECT count(DISTINCT gamma, tau) > 1 FROM report_trials WHERE optimizer = 'bop'
 -- reference: Paper (5.1, BinaryNet on CIFAR-10, 100 epochs): high γ (1e-2) and τ = 0 give volatile
 -- reference: validation accuracy, τ = 0 also deteriorates; the flip rate falls with lower γ and higher τ.

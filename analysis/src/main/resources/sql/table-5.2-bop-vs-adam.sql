@@ -1,4 +1,5 @@
 -- title: 5.2 Bop against latent-weight optimizers
+-- place: 20
 -- applies: SELECT count_if(optimizer = 'bop') > 0 AND count_if(optimizer <> 'bop') > 0 FROM report_trials
 -- reference: Paper (5.2, CIFAR-10, 500 epochs): Bop 91.3 %, latent-weight Adam 90.9 % test accuracy.
 -- reference: Reproduction: Bop 88.7 % (327 epochs, γ 1e-3, τ 1e-7).

@@ -29,8 +29,6 @@ import org.apache.spark.sql.types.StructType;
 public final class Report {
   private static final ObjectMapper JSON = new ObjectMapper();
   /** The tables a report may hold, in the order it shows them. */
-  static final List<String> TABLES = List.of("table-5.1-gamma-tau", "table-5.2-bop-vs-adam", "table-3-inertia",
-      "table-3-theorem1", "table-3b-approximation", "summary");
   /** Epochs over which volatility is measured, and the test accuracy epochs_to_target waits for. */
   static final int VOLATILITY_EPOCHS = 5;
   static final double TARGET_TEST_ACC = 0.9;
@@ -93,8 +91,8 @@ public final class Report {
         spark.table("report_trials").count(), configurations, configurations == 1 ? "" : "s",
         configs.varied().isEmpty() ? "nothing" : String.join(", ", configs.varied()),
         String.join(", ", distinct(spark, "data_variant")), String.join(", ", distinct(spark, "code_version"))));
-    for (String name : TABLES) {
-      Table t = table(spark, name);
+    for (SqlFile f : SqlFile.reportTables()) {
+      Table t = table(spark, f, parameters());
       if (t != null) {
         t.write(dir);
         written.add(dir.resolve(t.name() + ".md"));
@@ -183,7 +181,11 @@ public final class Report {
 
   /** The same with other values of the parameters (k: volatility epochs, target: test accuracy). */
   static Table table(SparkSession spark, String name, Map<String, Object> parameters) {
-    SqlFile f = SqlFile.load(name);
+    return table(spark, SqlFile.load(name), parameters);
+  }
+
+  private static Table table(SparkSession spark, SqlFile f, Map<String, Object> parameters) {
+    String name = f.name();
     boolean whereRows = SqlFile.HAS_ROWS.equals(f.applies());
     if (f.applies() != null && !whereRows && !spark.sql(f.applies(), parameters).first().getBoolean(0)) {
       return null;

@@ -1,6 +1,7 @@
 package io.bopsweep.analysis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -449,6 +450,39 @@ class ReportTest {
     assertEquals(0, count(acc, Charts.PALETTE[4].getRGB()), "only four configurations");
     AnalysisException e = assertThrows(AnalysisException.class, () -> Report.write(spark, "nope", out));
     assertTrue(e.getMessage().startsWith("no trials of sweep 'nope'"), e.getMessage());
+  }
+
+  /**
+   * A report table is one .sql file with a {@code place} header: src/test/resources/sql/
+   * table-test-one-file.sql is in t51's report, after the paper's tables and the summary, and its
+   * rows are the report's trials by status, counted here from the rows the store holds.
+   */
+  @Test
+  void aNewTableIsOneSqlFile() throws Exception {
+    List<String> order = SqlFile.reportTables().stream().map(SqlFile::name).toList();
+    assertEquals(List.of("table-5.1-gamma-tau", "table-5.2-bop-vs-adam", "table-3-inertia", "table-3-theorem1",
+        "table-3b-approximation", "summary", "table-test-one-file"), order);
+    Path out = tmp.resolve("one-file-report");
+    List<Path> files = Report.write(spark, "t51", out);
+    assertTrue(files.contains(out.resolve("table-test-one-file.csv")), files.toString());
+    String readme = Files.readString(out.resolve("README.md"));
+    assertTrue(readme.contains("A table added as one file"), readme);
+    assertTrue(readme.indexOf("A table added as one file") > readme.indexOf("Per configuration: final and best"));
+    java.util.Map<String, Long> expected = new java.util.TreeMap<>();
+    spark.table("report_trials").collectAsList()
+        .forEach(r -> expected.merge(r.getString(r.fieldIndex("status")), 1L, Long::sum));
+    StringBuilder csv = new StringBuilder("status,trials\n");
+    expected.forEach((status, n) -> csv.append(status).append(',').append(n).append('\n'));
+    assertEquals(csv.toString(), Files.readString(out.resolve("table-test-one-file.csv")));
+    List<Path> other = Report.write(spark, "t52", tmp.resolve("other-report"));
+    assertFalse(other.contains(tmp.resolve("other-report").resolve("table-test-one-file.csv")), "applies to t51 only");
+  }
+
+  @Test
+  void aPlaceThatIsNotANumberIsOneLine() {
+    AnalysisException e = assertThrows(AnalysisException.class, () -> SqlFile.place("table-x", "first"));
+    assertEquals("sql/table-x.sql: place: not a number: 'first'", e.getMessage());
+    assertEquals(2.5, SqlFile.place("table-x", "2.5"));
   }
 
   static long count(BufferedImage img, int rgb) {
