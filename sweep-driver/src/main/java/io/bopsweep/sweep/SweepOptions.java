@@ -26,7 +26,6 @@ import java.util.Map;
 public record SweepOptions(Path spec, long maxTrials, String results, String master, Integer threadsPerTrial,
     String dataDir, Map<String, String> dataSources, double progressIntervalSeconds, boolean ui, Path logFile) {
 
-  public static final long DEFAULT_MAX_TRIALS = 10_000;
   public static final double DEFAULT_PROGRESS_INTERVAL_SECONDS = 2;
 
   public SweepOptions {
@@ -35,7 +34,7 @@ public record SweepOptions(Path spec, long maxTrials, String results, String mas
 
   /** The spec with every other option at its default, results in {@code results}. */
   public static SweepOptions of(Path spec, String results) {
-    return new SweepOptions(spec, DEFAULT_MAX_TRIALS, results, null, null, null, Map.of(),
+    return new SweepOptions(spec, SpecParser.DEFAULT_MAX_TRIALS, results, null, null, null, Map.of(),
         DEFAULT_PROGRESS_INTERVAL_SECONDS, false, null);
   }
 }

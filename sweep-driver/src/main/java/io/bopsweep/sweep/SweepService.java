@@ -101,7 +101,7 @@ public final class SweepService {
     DriverLock lock = DriverLock.acquire(earlyStore, sweep.name());
     try {
       StoreLeftovers.remove(earlyStore, lock);
-      return runLocked(options, sweep, trials, datasets, conf, resultsUri, threads, dir, sources, lock, out);
+      return runLocked(options, sweep, trials, datasets, conf, local, resultsUri, threads, dir, sources, lock, out);
     } catch (RuntimeException e) {
       throw lock.lost() != null ? new SweepRunner.SweepFailedException(lock.lost()) : e;
     } finally {
@@ -110,16 +110,15 @@ public final class SweepService {
   }
 
   private SweepOutcome runLocked(SweepOptions options, SweepSpec sweep, List<Trial> trials, Set<Dataset> datasets,
-      SparkConf conf, String resultsUri, int threads, String dir, Map<String, String> sources, DriverLock lock,
-      PrintWriter out) {
+      SparkConf conf, boolean local, String resultsUri, int threads, String dir, Map<String, String> sources,
+      DriverLock lock, PrintWriter out) {
     int cores = Runtime.getRuntime().availableProcessors();
-    String master = options.master();
-    if ((master != null ? master : conf.get("spark.master", "local")).startsWith("local")) {
+    if (local) {
       // this JVM runs the trials: load what they need while Spark starts
       Warmup.startInBackground(datasets, dir);
     }
     String plugins = conf.get("spark.plugins", "");
-    SparkSession.Builder builder = SparkSessions.builder("bopsweep " + sweep.name(), master,
+    SparkSession.Builder builder = SparkSessions.builder("bopsweep " + sweep.name(), options.master(),
             "local[" + Math.max(threads, cores) + ",4]")
         .config("spark.plugins", (plugins.isBlank() ? "" : plugins + ",") + WarmupPlugin.class.getName())
         .config(WarmupPlugin.DATASETS, String.join(",", datasets.stream().map(Dataset::id).toList()))

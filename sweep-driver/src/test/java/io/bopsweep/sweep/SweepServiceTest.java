@@ -74,7 +74,7 @@ class SweepServiceTest {
   void aBadOptionIsOneLineAndWritesNothing() throws Exception {
     Path spec = Files.writeString(tmp.resolve("bad.yaml"), SPEC);
     Path results = tmp.resolve("bad-results");
-    SweepOptions zeroThreads = new SweepOptions(spec, SweepOptions.DEFAULT_MAX_TRIALS, results.toString(), null, 0,
+    SweepOptions zeroThreads = new SweepOptions(spec, SpecParser.DEFAULT_MAX_TRIALS, results.toString(), null, 0,
         null, Map.of(), SweepOptions.DEFAULT_PROGRESS_INTERVAL_SECONDS, false, null);
     StringWriter out = new StringWriter();
 
