@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -91,13 +90,8 @@ public record SqlFile(String name, String title, Double place, String applies, S
     Set<String> names = new TreeSet<>();
     try {
       ClassLoader loader = SqlFile.class.getClassLoader();
-      Set<URL> roots = new LinkedHashSet<>(Collections.list(loader.getResources("sql")));
-      // a jar written without directory entries has no "sql" resource: find it through a file of ours
-      URL ours = loader.getResource("sql/summary.sql");
-      if (ours != null && "jar".equals(ours.getProtocol())) {
-        roots.add(new URL(ours.toString().substring(0, ours.toString().lastIndexOf('/'))));
-      }
-      for (URL root : roots) {
+      // the folder's own entry: Maven's and the shade plugin's jars have one
+      for (URL root : Collections.list(loader.getResources("sql"))) {
         if ("file".equals(root.getProtocol())) {
           try (Stream<Path> files = Files.list(Path.of(root.toURI()))) {
             files.map(f -> f.getFileName().toString()).filter(SqlFile::isSqlFile).forEach(f -> names.add(stem(f)));
