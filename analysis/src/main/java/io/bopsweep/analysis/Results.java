@@ -24,8 +24,12 @@ public final class Results {
   /** Where running trials' epoch rows are, one file per finished epoch (removed when the trial commits). */
   static final String LIVE_EPOCHS = "_live/*/epoch-*.parquet";
 
-  public static void register(SparkSession spark, String resultsUri) {
-    register(spark, resultsUri, true);
+  /** Above how many paths Spark lists files with a job rather than on the driver. */
+  static final String LISTING_THRESHOLD = "spark.sql.sources.parallelPartitionDiscovery.threshold";
+
+  /** Checks the store, registers the views over the files it found intact, and returns the check. */
+  public static io.bopsweep.store.StoreCheck.Result register(SparkSession spark, String resultsUri) {
+    return register(spark, resultsUri, true, null);
   }
 
   /**
@@ -45,8 +49,9 @@ public final class Results {
     register(spark, resultsUri, true, java.util.Objects.requireNonNull(checked, "checked"));
   }
 
-  private static void register(SparkSession spark, String resultsUri, boolean check,
+  private static io.bopsweep.store.StoreCheck.Result register(SparkSession spark, String resultsUri, boolean check,
       io.bopsweep.store.StoreCheck.Result given) {
+    io.bopsweep.store.StoreCheck.Result used = null;
     boolean hasTrials;
     String[] liveFiles;
     String[] trialsFiles;
@@ -71,11 +76,17 @@ public final class Results {
         if (!checked.intact()) {
           throw new AnalysisException(checked.refusal(resultsUri));
         }
+        used = checked;
         trialsFiles = checked.trialsFiles().stream().map(Path::toString).toArray(String[]::new);
         epochsFiles = checked.epochsFiles().stream().map(Path::toString).toArray(String[]::new);
       } else {
         trialsFiles = parquet(fs, new Path(root, "trials"));
         epochsFiles = parquet(fs, new Path(root, "epochs"));
+      }
+      if ("file".equals(fs.getUri().getScheme())) {
+        // Spark lists more than 32 paths with a job of one task per path; on the local file system
+        // each task costs far more than the listing it does (a store as written is 10,000s of files)
+        spark.conf().set(LISTING_THRESHOLD, Integer.MAX_VALUE);
       }
       hasTrials = trialsFiles.length > 0;
       FileStatus[] live = fs.globStatus(new Path(root, LIVE_EPOCHS));
@@ -106,6 +117,7 @@ public final class Results {
     for (String statement : SqlFile.statements(SqlFile.text("views"))) {
       spark.sql(statement);
     }
+    return used;
   }
 
   private static void checkVersion(FileSystem fs, Path root, String resultsUri) throws IOException {

@@ -71,6 +71,7 @@ final class ReportCommand implements Callable<Integer> {
     SparkSession spark = Spark.session("bopsweep report", master);
     try {
       Results.register(spark, results, checked);
+      checked.compactHint(results).ifPresent(spec.commandLine().getErr()::println);
       List<Path> files = Report.write(spark, scope, dir);
       if (pivotParts != null) {
         io.bopsweep.analysis.Table t = Report.pivot(spark, name, pivotParts[0].strip(), pivotParts[1].strip(), pivotParts[2].strip());

@@ -69,7 +69,7 @@ final class SqlCommand implements Callable<Integer> {
     }
     SparkSession spark = Spark.session("bopsweep sql", master);
     try {
-      Results.register(spark, results);
+      Results.register(spark, results).compactHint(results).ifPresent(spec.commandLine().getErr()::println);
       org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> df;
       try {
         df = spark.sql(statement);

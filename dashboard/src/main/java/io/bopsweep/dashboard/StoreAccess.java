@@ -1,6 +1,7 @@
 package io.bopsweep.dashboard;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.bopsweep.store.ParquetFiles;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,19 +19,13 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.parquet.conf.HadoopParquetConfiguration;
-import org.apache.parquet.conf.ParquetConfiguration;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.filter2.compat.FilterCompat;
 import org.apache.parquet.filter2.predicate.FilterApi;
 import org.apache.parquet.filter2.predicate.FilterPredicate;
-import org.apache.parquet.hadoop.ParquetInputFormat;
 import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.api.InitContext;
-import org.apache.parquet.hadoop.api.ReadSupport;
 import org.apache.parquet.hadoop.example.GroupReadSupport;
-import org.apache.parquet.hadoop.util.HadoopInputFile;
-import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.GroupType;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
@@ -70,31 +65,14 @@ public final class StoreAccess {
 
   private final String uri;
   private final Configuration conf;
-  private final ParquetConfiguration parquetConf;
   private final Path root;
   private final FileSystem fs;
 
   private StoreAccess(String uri, Configuration conf, Path root, FileSystem fs) {
     this.uri = uri;
-    this.conf = readConfiguration(conf, fs);
-    this.parquetConf = new HadoopParquetConfiguration(this.conf);
+    this.conf = ParquetFiles.readConfiguration(conf, fs);
     this.root = root;
     this.fs = fs;
-  }
-
-  /**
-   * The configuration files are read with: the store's, where a local store's reads are not
-   * vectored unless it says so ({@link ParquetInputFormat#HADOOP_VECTORED_IO_ENABLED}): on the local
-   * (checksummed) file system a vectored read of a small file costs more CPU than a plain one
-   * (docs/dashboard.md, Timings), while object stores gain from fetching ranges at once.
-   */
-  static Configuration readConfiguration(Configuration conf, FileSystem fs) {
-    if (!"file".equals(fs.getUri().getScheme()) || conf.get(ParquetInputFormat.HADOOP_VECTORED_IO_ENABLED) != null) {
-      return conf;
-    }
-    Configuration local = new Configuration(conf);
-    local.setBoolean(ParquetInputFormat.HADOOP_VECTORED_IO_ENABLED, false);
-    return local;
   }
 
   /** Opens a store for reading; a missing or foreign directory is a one-line {@link DashboardException}. */
@@ -306,28 +284,9 @@ public final class StoreAccess {
     return g.getFieldRepetitionCount(i) == 0 ? null : g.getDouble(i, 0);
   }
 
-  /**
-   * A reader of the columns {@code keep} admits. Built on this store's configuration: the builder
-   * that takes a path starts from a new Hadoop configuration, whose loading (XML parsing) costs
-   * more than reading a small file.
-   */
+  /** A reader of the columns {@code keep} admits. */
   private ParquetReader<Group> reader(Path file, Predicate<String> keep, FilterCompat.Filter filter) throws IOException {
-    return new GroupReader(HadoopInputFile.fromPath(file, conf), parquetConf, new Projection(keep)).withFilter(filter)
-        .build();
-  }
-
-  private static final class GroupReader extends ParquetReader.Builder<Group> {
-    private final ReadSupport<Group> support;
-
-    GroupReader(InputFile file, ParquetConfiguration conf, ReadSupport<Group> support) {
-      super(file, conf);
-      this.support = support;
-    }
-
-    @Override
-    protected ReadSupport<Group> getReadSupport() {
-      return support;
-    }
+    return ParquetFiles.groups(file, conf, new Projection(keep)).withFilter(filter).build();
   }
 
   /** Reads the columns of a file's own schema that {@code keep} admits, whatever schema version wrote it. */

@@ -1,9 +1,7 @@
 package io.bopsweep.dashboard;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,9 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.parquet.example.data.Group;
-import org.apache.parquet.hadoop.ParquetInputFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -114,26 +110,5 @@ class CurveReadTest {
     assertEquals(expected, access.readEpochs(pack, id, attempt + 1));
     assertEquals(stored.size(), access.readEpochs(ownFile, id, attempt).size());
     assertEquals(List.of(), access.readEpochs(ownFile, id, attempt + 2));
-  }
-
-  @Test
-  void aLocalStoreIsReadWithoutVectoredReadsUnlessItsConfigurationSaysSo() throws IOException {
-    RawLocalFileSystem local = new RawLocalFileSystem();
-    Configuration plain = new Configuration();
-    Configuration read = StoreAccess.readConfiguration(plain, local);
-    assertFalse(read.getBoolean(ParquetInputFormat.HADOOP_VECTORED_IO_ENABLED, true));
-    assertEquals(null, plain.get(ParquetInputFormat.HADOOP_VECTORED_IO_ENABLED), "the caller's configuration is left as it was");
-
-    Configuration asked = new Configuration();
-    asked.setBoolean(ParquetInputFormat.HADOOP_VECTORED_IO_ENABLED, true);
-    assertSame(asked, StoreAccess.readConfiguration(asked, local));
-
-    RawLocalFileSystem remote = new RawLocalFileSystem() {
-      @Override
-      public java.net.URI getUri() {
-        return java.net.URI.create("hdfs://namenode:8020/");
-      }
-    };
-    assertSame(plain, StoreAccess.readConfiguration(plain, remote));
   }
 }

@@ -20,7 +20,6 @@ import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.example.ExampleParquetWriter;
-import org.apache.parquet.hadoop.example.GroupReadSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.hadoop.util.HadoopOutputFile;
 import org.apache.parquet.schema.GroupType;
@@ -120,7 +119,7 @@ public final class ResultRows {
   /** Every row of a Parquet file, with the columns of {@code schema} (see the class comment). */
   public static List<Map<String, Object>> read(Path file, MessageType schema, Configuration conf) throws IOException {
     List<Map<String, Object>> out = new ArrayList<>();
-    try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), file).withConf(conf).build()) {
+    try (ParquetReader<Group> reader = ParquetFiles.groups(file, conf).build()) {
       Group g;
       while ((g = reader.read()) != null) {
         out.add(row(g, schema));

@@ -6,11 +6,16 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -18,7 +23,6 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.hadoop.ParquetReader;
-import org.apache.parquet.hadoop.example.GroupReadSupport;
 
 /**
  * What a store file is, for every writer and reader: {@code trials/ID.parquet} and
@@ -36,6 +40,9 @@ import org.apache.parquet.hadoop.example.GroupReadSupport;
  */
 public final class StoreCheck {
   private StoreCheck() {}
+
+  /** From how many trials in files of their own on readers suggest {@code bopsweep store compact}. */
+  public static final int COMPACT_HINT_TRIALS = 1_000;
 
   /** Where {@code --repair} moves damaged files, under a directory per repair. */
   public static final String DAMAGED = "_damaged";
@@ -66,6 +73,25 @@ public final class StoreCheck {
       return damage.isEmpty();
     }
 
+    /** How many trials are in files of their own rather than in packs. */
+    public long singleTrials() {
+      return trialsFiles.stream().filter(p -> StorePacks.packOf(p.getName()) == null).count();
+    }
+
+    /**
+     * For a reader of a store with {@link #COMPACT_HINT_TRIALS} or more trials in files of their
+     * own: one line saying that {@code bopsweep store compact} would make it faster; empty otherwise.
+     */
+    public java.util.Optional<String> compactHint(String uri) {
+      long single = singleTrials();
+      if (single < COMPACT_HINT_TRIALS) {
+        return java.util.Optional.empty();
+      }
+      return java.util.Optional.of(String.format(java.util.Locale.ROOT, "note: %s keeps %,d trials in files of their"
+          + " own, and readers spend most of their time opening them: bopsweep store compact %s packs them into a few"
+          + " files", uri, single, uri));
+    }
+
     /**
      * One line for a reader that refuses the store: the first damage, how many more, and what to run.
      */
@@ -82,6 +108,7 @@ public final class StoreCheck {
    * they changed meanwhile.
    */
   public static Result check(FileSystem fs, Path root, Configuration conf) throws IOException {
+    Configuration read = ParquetFiles.readConfiguration(conf, fs);
     for (int tries = 0; ; tries++) {
       Map<Long, StorePacks.Record> records;
       try {
@@ -89,7 +116,7 @@ public final class StoreCheck {
       } catch (IOException e) {
         return new Result(List.of(new Damage(StorePacks.COMPACTION, null, e.getMessage())), List.of(), List.of());
       }
-      Result r = check(fs, root, conf, records);
+      Result r = check(fs, root, read, records);
       if (tries >= 4 || records.equals(StorePacks.records(fs, root))) {
         return r;
       }
@@ -98,13 +125,23 @@ public final class StoreCheck {
 
   private static Result check(FileSystem fs, Path root, Configuration conf, Map<Long, StorePacks.Record> records)
       throws IOException {
+    List<FileStatus> trialsListing = StorePacks.list(fs, new Path(root, StoreFormat.TRIALS));
+    List<FileStatus> epochsListing = StorePacks.list(fs, new Path(root, StoreFormat.EPOCHS));
+    StorePacks.Layout layout = StorePacks.layout(records, trialsListing);
+    try (Reads reads = new Reads(fs, conf)) {
+      reads.start(trialsListing, layout, true);
+      reads.start(epochsListing, layout, false);
+      return check(trialsListing, epochsListing, layout, reads, fs, conf);
+    }
+  }
+
+  private static Result check(List<FileStatus> trialsListing, List<FileStatus> epochsListing,
+      StorePacks.Layout layout, Reads reads, FileSystem fs, Configuration conf) {
     List<Damage> damage = new ArrayList<>();
     Map<String, String> statusById = new LinkedHashMap<>();
     Map<String, Long> packOfId = new LinkedHashMap<>();
     List<Path> trials = new ArrayList<>();
     List<Path> packs = new ArrayList<>();
-    List<FileStatus> trialsListing = StorePacks.list(fs, new Path(root, StoreFormat.TRIALS));
-    StorePacks.Layout layout = StorePacks.layout(records, trialsListing);
     for (FileStatus f : trialsListing) {
       String rel = StoreFormat.TRIALS + "/" + f.getPath().getName();
       Long pack = StorePacks.packOf(f.getPath().getName());
@@ -124,8 +161,9 @@ public final class StoreCheck {
       if (id == null || !layout.readsSingle(id)) {
         continue; // not a store file, or a copy that a committed pack supersedes
       }
-      List<Group> rows = new ArrayList<>();
-      String problem = read(fs, f.getPath(), conf, rows);
+      Read read = reads.take(f.getPath());
+      List<Group> rows = read.rows();
+      String problem = read.problem();
       if (problem == null) {
         if (rows.size() != 1) {
           problem = "holds " + rows.size() + " rows, not one trials row";
@@ -152,7 +190,7 @@ public final class StoreCheck {
     List<Path> epochs = new ArrayList<>();
     Set<String> epochIds = new LinkedHashSet<>();
     Map<Long, Set<String>> packEpochIds = new LinkedHashMap<>();
-    for (FileStatus f : StorePacks.list(fs, new Path(root, StoreFormat.EPOCHS))) {
+    for (FileStatus f : epochsListing) {
       String rel = StoreFormat.EPOCHS + "/" + f.getPath().getName();
       Long pack = StorePacks.packOf(f.getPath().getName());
       if (pack != null && f.isFile()) {
@@ -176,7 +214,7 @@ public final class StoreCheck {
       if (id == null || !layout.readsSingle(id)) {
         continue;
       }
-      String problem = read(fs, f.getPath(), conf, null);
+      String problem = reads.take(f.getPath()).problem();
       if (problem != null) {
         damage.add(new Damage(rel, id, problem));
         statusById.remove(id); // the trial is damaged: its trials row must not be read without its epochs
@@ -284,6 +322,71 @@ public final class StoreCheck {
     return problem;
   }
 
+  /** What reading a file found: the problem or null, and its rows where they were kept. */
+  private record Read(String problem, List<Group> rows) {}
+
+  /**
+   * The reads of single-trial files, started on a few threads (a store as sweeps write it is one
+   * pair of small files per trial, where a reader's time goes to opening files) and taken in the
+   * listing's order, so that the check's result is the same as one thread's.
+   */
+  private static final class Reads implements AutoCloseable {
+    private static final int THREADS = Math.min(8, Math.max(2, Runtime.getRuntime().availableProcessors()));
+    private final FileSystem fs;
+    private final Configuration conf;
+    private final Map<Path, Future<Read>> started = new HashMap<>();
+    private ExecutorService pool;
+
+    Reads(FileSystem fs, Configuration conf) {
+      this.fs = fs;
+      this.conf = conf;
+    }
+
+    /** Starts reading the listing's single-trial files that the check reads (keeping their rows where asked). */
+    void start(List<FileStatus> listing, StorePacks.Layout layout, boolean keepRows) {
+      for (FileStatus f : listing) {
+        var m = FILE.matcher(f.getPath().getName());
+        if (f.isFile() && f.getLen() > 0 && m.matches() && StorePacks.packOf(f.getPath().getName()) == null
+            && layout.readsSingle(m.group(1))) {
+          if (pool == null) {
+            pool = Executors.newFixedThreadPool(THREADS, r -> {
+              Thread t = new Thread(r, "store-check");
+              t.setDaemon(true);
+              return t;
+            });
+          }
+          Path file = f.getPath();
+          started.put(file, pool.submit(() -> {
+            List<Group> rows = keepRows ? new ArrayList<>() : null;
+            return new Read(read(fs, file, conf, rows), rows);
+          }));
+        }
+      }
+    }
+
+    Read take(Path file) {
+      Future<Read> read = started.get(file);
+      if (read == null) {
+        throw new IllegalStateException("not started: " + file);
+      }
+      try {
+        return read.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while checking " + file, e);
+      } catch (ExecutionException e) {
+        throw new IllegalStateException("checking " + file, e.getCause());
+      }
+    }
+
+    @Override
+    public void close() {
+      if (pool != null) {
+        pool.shutdownNow();
+      }
+    }
+  }
+
   /** The trial id of a file in trials/ or epochs/, or null (with damage added for a stray file, none for a sidecar). */
   private static String idOf(FileStatus f, List<Damage> damage, String rel) {
     String name = f.getPath().getName();
@@ -309,7 +412,7 @@ public final class StoreCheck {
 
   /** Reads every row of a Parquet file (into rows, when not null); returns the problem, or null. */
   private static String read(FileSystem fs, Path file, Configuration conf, List<Group> rows) {
-    try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), file).withConf(conf).build()) {
+    try (ParquetReader<Group> reader = ParquetFiles.groups(file, conf).build()) {
       Group g;
       while ((g = reader.read()) != null) {
         if (rows != null) {

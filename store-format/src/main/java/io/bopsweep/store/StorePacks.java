@@ -24,7 +24,6 @@ import org.apache.parquet.filter2.compat.FilterCompat;
 import org.apache.parquet.filter2.predicate.FilterApi;
 import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.api.ReadSupport;
-import org.apache.parquet.hadoop.example.GroupReadSupport;
 import org.apache.parquet.io.api.Binary;
 
 /**
@@ -217,7 +216,7 @@ public final class StorePacks {
       if (k == null) {
         continue;
       }
-      try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), f.getPath()).withConf(c)
+      try (ParquetReader<Group> reader = ParquetFiles.groups(f.getPath(), c)
           .withFilter(FilterCompat.get(FilterApi.eq(FilterApi.binaryColumn("trial_id"), Binary.fromString(trialId))))
           .build()) {
         if (reader.read() != null) {
@@ -236,7 +235,7 @@ public final class StorePacks {
       throws IOException {
     List<Group> out = new ArrayList<>();
     Path file = new Path(root, dir + "/" + fileName(pack));
-    try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), file).withConf(conf)
+    try (ParquetReader<Group> reader = ParquetFiles.groups(file, conf)
         .withFilter(FilterCompat.get(FilterApi.eq(FilterApi.binaryColumn("trial_id"), Binary.fromString(trialId))))
         .build()) {
       Group g;

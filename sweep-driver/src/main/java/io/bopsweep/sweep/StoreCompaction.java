@@ -1,5 +1,6 @@
 package io.bopsweep.sweep;
 
+import io.bopsweep.store.ParquetFiles;
 import io.bopsweep.store.StoreCheck;
 import io.bopsweep.store.StoreFormat;
 import io.bopsweep.store.StorePacks;
@@ -25,9 +26,7 @@ import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.api.ReadSupport;
 import org.apache.parquet.hadoop.example.ExampleParquetWriter;
-import org.apache.parquet.hadoop.example.GroupReadSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.parquet.hadoop.util.HadoopOutputFile;
 import org.apache.parquet.io.ColumnIOFactory;
 import org.apache.parquet.io.MessageColumnIO;
@@ -273,7 +272,7 @@ public final class StoreCompaction {
 
   /** Every row of a Parquet file as stored, with the file's schema. */
   private static Rows readAll(Path file, Configuration conf) throws IOException {
-    try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromPath(file, conf))) {
+    try (ParquetFileReader r = ParquetFiles.open(file, conf)) {
       MessageType schema = r.getFooter().getFileMetaData().getSchema();
       MessageColumnIO io = new ColumnIOFactory().getColumnIO(schema);
       List<Group> rows = new ArrayList<>();
@@ -289,7 +288,7 @@ public final class StoreCompaction {
   }
 
   private static long rowCount(Path file, Configuration conf) throws IOException {
-    try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromPath(file, conf))) {
+    try (ParquetFileReader r = ParquetFiles.open(file, conf)) {
       return r.getRecordCount();
     }
   }
@@ -313,7 +312,7 @@ public final class StoreCompaction {
       if (StorePacks.packOf(f.getPath().getName()) == null) {
         continue;
       }
-      try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), f.getPath()).withConf(c).build()) {
+      try (ParquetReader<Group> reader = ParquetFiles.groups(f.getPath(), c).build()) {
         Group g;
         while ((g = reader.read()) != null) {
           out.add(g.getString("trial_id", 0));
