@@ -64,6 +64,12 @@ public final class Report {
     return v instanceof Number n ? Table.setting(n.doubleValue()) : String.valueOf(v);
   }
 
+  /** From how many single-trial epochs files on a report caches its epochs. */
+  static final int CACHE_EPOCHS_FROM_FILES = 100;
+
+  /** The views a report caches while it is written: every trial, and the epochs of those in its scope. */
+  private static final List<String> CACHED_VIEWS = List.of("trials", "report_epochs");
+
   /** Writes the report of a sweep's stored trials (all of them) into dir; returns the files written. */
   public static List<Path> write(SparkSession spark, String sweep, Path dir) throws IOException {
     if (!Results.sweeps(spark).contains(sweep)) {
@@ -77,7 +83,41 @@ public final class Report {
 
   /** Writes the report of exactly the stored trials in scope into dir; returns the files written. */
   public static List<Path> write(SparkSession spark, ReportScope scope, Path dir) throws IOException {
-    Configurations configs = register(spark, scope);
+    return write(spark, scope, dir, CACHE_EPOCHS_FROM_FILES);
+  }
+
+  /**
+   * The report runs some twenty queries over the trials and the scope's epochs. The trials (a row
+   * each) are cached by the first; the epochs too where the store keeps {@code cacheEpochsFromFiles}
+   * or more epochs files of single trials, where a scan is mostly the opening of files (a store as
+   * sweeps write it). Epochs in packs are not: caching every column of a million rows costs more
+   * than the column-pruned scans of a few files (docs/performance.md, Store at scale).
+   */
+  static List<Path> write(SparkSession spark, ReportScope scope, Path dir, int cacheEpochsFromFiles) throws IOException {
+    spark.catalog().cacheTable("trials");
+    try {
+      Configurations configs = register(spark, scope);
+      if (cachesEpochs(spark.table("epochs_raw").inputFiles(), cacheEpochsFromFiles)) {
+        spark.catalog().cacheTable("report_epochs");
+      }
+      return write(spark, scope, configs, dir);
+    } finally {
+      for (String view : CACHED_VIEWS) {
+        if (spark.catalog().tableExists(view) && spark.catalog().isCached(view)) {
+          spark.catalog().uncacheTable(view);
+        }
+      }
+    }
+  }
+
+  /** Whether {@code files} hold {@code from} or more files of single trials (files not packs). */
+  static boolean cachesEpochs(String[] files, int from) {
+    return java.util.Arrays.stream(files)
+        .filter(f -> io.bopsweep.store.StorePacks.packOf(f.substring(f.lastIndexOf('/') + 1)) == null).count() >= from;
+  }
+
+  private static List<Path> write(SparkSession spark, ReportScope scope, Configurations configs, Path dir)
+      throws IOException {
     Files.createDirectories(dir);
     List<Path> written = new ArrayList<>();
     StringBuilder md = new StringBuilder("# Sweep " + scope.sweep() + "\n\n");

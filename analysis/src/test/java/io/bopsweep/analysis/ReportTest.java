@@ -199,6 +199,11 @@ class ReportTest {
   }
 
   static void write(List<Map<String, Object>> rows, String schema, Path dir) {
+    write(rows, schema, dir, 2);
+  }
+
+  /** Writes rows as Parquet into dir, in the given number of files. */
+  static void write(List<Map<String, Object>> rows, String schema, Path dir, int parts) {
     com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
     List<String> json = new ArrayList<>();
     for (Map<String, Object> r : rows) {
@@ -211,7 +216,7 @@ class ReportTest {
       }
     }
     Dataset<String> ds = spark.createDataset(json, Encoders.STRING());
-    spark.read().schema(schema).json(ds).coalesce(2).write().parquet(dir.resolve("_w").toString());
+    spark.read().schema(schema).json(ds).repartition(parts).write().parquet(dir.resolve("_w").toString());
     try (var files = Files.list(dir.resolve("_w"))) {
       for (Path p : files.filter(f -> f.toString().endsWith(".parquet")).toList()) {
         Files.move(p, dir.resolve(p.getFileName()));
@@ -546,6 +551,99 @@ class ReportTest {
       AnalysisException a = assertThrows(AnalysisException.class, () -> Results.register(spark, store.toString(), damaged));
       assertEquals(store + "/trials/0123456789abcdef.parquet: empty file (0 bytes), not a Parquet file; see: bopsweep"
           + " store check " + store + " --repair", a.getMessage());
+    } finally {
+      Results.register(spark, store.toString(), false);
+    }
+  }
+
+  /** How many Spark tasks ran while {@code run} ran (their events are delivered before it returns). */
+  private static long tasks(Runnable run) throws java.util.concurrent.TimeoutException {
+    java.util.concurrent.atomic.AtomicLong tasks = new java.util.concurrent.atomic.AtomicLong();
+    org.apache.spark.scheduler.SparkListener listener = new org.apache.spark.scheduler.SparkListener() {
+      @Override
+      public void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd end) {
+        tasks.incrementAndGet();
+      }
+    };
+    spark.sparkContext().listenerBus().waitUntilEmpty();
+    spark.sparkContext().addSparkListener(listener);
+    try {
+      run.run();
+      spark.sparkContext().listenerBus().waitUntilEmpty();
+    } finally {
+      spark.sparkContext().removeSparkListener(listener);
+    }
+    return tasks.get();
+  }
+
+  /** Bytes read from the local file system (Hadoop's statistics of the file scheme) while {@code run} ran. */
+  private static long localBytesRead(Runnable run) {
+    org.apache.hadoop.fs.StorageStatistics local = org.apache.hadoop.fs.FileSystem.getGlobalStorageStatistics().get("file");
+    long before = local == null ? 0 : local.getLong("bytesRead");
+    run.run();
+    local = org.apache.hadoop.fs.FileSystem.getGlobalStorageStatistics().get("file");
+    return local.getLong("bytesRead") - before;
+  }
+
+  /**
+   * A report runs some twenty queries over the store, and reads its files once: every query a
+   * scan would cost the opening of every file again, which is most of a scan's time in a store as
+   * sweeps write it (a pair of files per trial).
+   */
+  @Test
+  void aReportReadsTheStoresFilesOnce() throws Exception {
+    long stored;
+    try (var walk = Files.walk(store)) {
+      stored = walk.filter(Files::isRegularFile).filter(f -> f.getFileName().toString().contains(".parquet"))
+          .mapToLong(f -> f.toFile().length()).sum();
+    }
+    List<String> ids = TRIALS.stream().filter(t -> t.get("sweep").equals("t51")).map(t -> (String) t.get("trial_id"))
+        .distinct().toList();
+    Path out = tmp.resolve("read-once-report");
+    long read = localBytesRead(() -> {
+      try {
+        Report.write(spark, new ReportScope("t51", ids, List.of()), out, 1);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    assertTrue(Files.exists(out.resolve("table-5.1-gamma-tau.md")));
+    assertTrue(read > 0, "the report read the store");
+    assertTrue(read <= stored, read + " bytes read from the store's Parquet files and their checksums, which hold " + stored);
+  }
+
+  @Test
+  void theEpochsAreCachedWhereTheStoreKeepsAHundredEpochsFilesOfSingleTrials() {
+    String[] files = new String[101];
+    for (int i = 0; i < 100; i++) {
+      files[i] = String.format("file:/s/epochs/%016x.parquet", i);
+    }
+    files[100] = "file:/s/epochs/" + io.bopsweep.store.StorePacks.fileName(1);
+    assertTrue(Report.cachesEpochs(files, 100));
+    assertFalse(Report.cachesEpochs(java.util.Arrays.copyOfRange(files, 1, 101), 100), "a pack is not a single trial's");
+  }
+
+  /**
+   * Spark lists more than 32 paths with a job of a task per path; on the local file system the
+   * views are registered without one (a store as written is thousands of files).
+   */
+  @Test
+  void viewsOfALocalStoreOfManyFilesAreRegisteredWithoutATaskPerFile() throws Exception {
+    Path many = tmp.resolve("many-files");
+    Files.createDirectories(many);
+    Files.writeString(many.resolve("STORE.json"), "{\"format\":\"bopsweep-results\",\"schema_version\":1}");
+    write(TRIALS, TRIALS_SCHEMA, many.resolve("trials"));
+    write(EPOCHS, EPOCHS_SCHEMA, many.resolve("epochs"), 40);
+    long files;
+    try (var e = Files.list(many.resolve("epochs"))) {
+      files = e.filter(f -> f.toString().endsWith(".parquet")).count();
+    }
+    assertTrue(files > 32, files + " epochs files: more than Spark lists on the driver by default");
+    try {
+      long registering = tasks(() -> Results.register(spark, many.toString(), false));
+      assertTrue(registering < files, registering + " Spark tasks to register the views over " + files
+          + " epochs files");
+      assertEquals(EPOCHS.size(), spark.table("epochs_raw").count());
     } finally {
       Results.register(spark, store.toString(), false);
     }
