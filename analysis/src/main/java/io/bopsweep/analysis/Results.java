@@ -83,9 +83,10 @@ public final class Results {
         trialsFiles = parquet(fs, new Path(root, "trials"));
         epochsFiles = parquet(fs, new Path(root, "epochs"));
       }
-      if ("file".equals(fs.getUri().getScheme())) {
+      if ("file".equals(fs.getUri().getScheme()) && !spark.conf().contains(LISTING_THRESHOLD)) {
         // Spark lists more than 32 paths with a job of one task per path; on the local file system
-        // each task costs far more than the listing it does (a store as written is 10,000s of files)
+        // each task costs far more than the listing it does (a store as written is 10,000s of files).
+        // A threshold the user set wins.
         spark.conf().set(LISTING_THRESHOLD, Integer.MAX_VALUE);
       }
       hasTrials = trialsFiles.length > 0;

@@ -644,7 +644,12 @@ class ReportTest {
       assertTrue(registering < files, registering + " Spark tasks to register the views over " + files
           + " epochs files");
       assertEquals(EPOCHS.size(), spark.table("epochs_raw").count());
+      spark.conf().set(Results.LISTING_THRESHOLD, 8);
+      long asUserSet = tasks(() -> Results.register(spark, many.toString(), false));
+      assertTrue(asUserSet >= files, "a threshold the user set wins: " + asUserSet + " tasks");
+      assertEquals("8", spark.conf().get(Results.LISTING_THRESHOLD));
     } finally {
+      spark.conf().unset(Results.LISTING_THRESHOLD);
       Results.register(spark, store.toString(), false);
     }
   }
